@@ -1,0 +1,181 @@
+//! Line and token scanning with positions, shared by the text readers.
+
+use std::path::Path;
+
+use crate::error::{Error, Location, Result};
+
+/// One line of input with its 1-based number.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Line<'a> {
+    pub(crate) number: usize,
+    pub(crate) text: &'a str,
+}
+
+/// Iterates the lines of a text, naming the file in errors.
+pub(crate) struct Scanner<'a> {
+    pub(crate) path: &'a Path,
+    lines: std::iter::Enumerate<std::str::Lines<'a>>,
+    /// Number of the last line handed out (0 before the first).
+    pub(crate) last_line: usize,
+}
+
+impl<'a> Scanner<'a> {
+    pub(crate) fn new(path: &'a Path, text: &'a str) -> Self {
+        Scanner {
+            path,
+            lines: text.lines().enumerate(),
+            last_line: 0,
+        }
+    }
+
+    /// The next line that is not blank and for which `is_comment` is false.
+    pub(crate) fn next_data(&mut self, is_comment: impl Fn(&str) -> bool) -> Option<Line<'a>> {
+        for (k, text) in self.lines.by_ref() {
+            self.last_line = k + 1;
+            let t = text.trim();
+            if t.is_empty() || is_comment(t) {
+                continue;
+            }
+            return Some(Line {
+                number: k + 1,
+                text,
+            });
+        }
+        None
+    }
+
+    /// The next line, blank or not.
+    pub(crate) fn next_raw(&mut self) -> Option<Line<'a>> {
+        let (k, text) = self.lines.next()?;
+        self.last_line = k + 1;
+        Some(Line {
+            number: k + 1,
+            text,
+        })
+    }
+
+    /// A parse error at `line`.
+    pub(crate) fn err(&self, line: usize, message: impl Into<String>) -> Error {
+        Error::parse(self.path, line, message)
+    }
+
+    /// A parse error at a token, with its column.
+    pub(crate) fn err_at(&self, line: &Line<'_>, token: &str, message: impl Into<String>) -> Error {
+        // Tokens are sub-slices of the line, so the pointer difference is the byte column.
+        let col = (token.as_ptr() as usize).saturating_sub(line.text.as_ptr() as usize) + 1;
+        Error::Parse {
+            location: Location {
+                path: self.path.to_path_buf(),
+                line: line.number,
+                column: Some(col),
+            },
+            message: message.into(),
+        }
+    }
+
+    /// Splits a line into exactly `N` whitespace-separated tokens.
+    pub(crate) fn tokens<const N: usize>(
+        &self,
+        line: &Line<'a>,
+        what: &str,
+    ) -> Result<[&'a str; N]> {
+        let mut out = [""; N];
+        let mut it = line.text.split_whitespace();
+        for (k, slot) in out.iter_mut().enumerate() {
+            *slot = it.next().ok_or_else(|| {
+                self.err(
+                    line.number,
+                    format!(
+                        "expected {what} ({N} fields), found {k}: {:?}",
+                        line.text.trim()
+                    ),
+                )
+            })?;
+        }
+        if let Some(extra) = it.next() {
+            return Err(self.err_at(
+                line,
+                extra,
+                format!("expected {what} ({N} fields), found extra field {extra:?}"),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Parses a non-negative integer token.
+    pub(crate) fn usize(&self, line: &Line<'_>, tok: &str, what: &str) -> Result<usize> {
+        tok.parse::<usize>().map_err(|_| {
+            self.err_at(
+                line,
+                tok,
+                format!("expected {what} (a non-negative integer), found {tok:?}"),
+            )
+        })
+    }
+
+    /// Parses a 1-based index in `1..=n` and returns it 0-based.
+    pub(crate) fn index1(&self, line: &Line<'_>, tok: &str, n: usize, what: &str) -> Result<usize> {
+        let v = self.usize(line, tok, what)?;
+        if v == 0 || v > n {
+            return Err(self.err_at(line, tok, format!("{what} {v} is out of range 1..={n}")));
+        }
+        Ok(v - 1)
+    }
+
+    /// Parses a finite real number (exponent notation accepted).
+    pub(crate) fn real(&self, line: &Line<'_>, tok: &str, what: &str) -> Result<f64> {
+        match tok.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            Ok(v) => Err(self.err_at(
+                line,
+                tok,
+                format!("{what} is {v}; only finite values are allowed"),
+            )),
+            Err(_) => Err(self.err_at(
+                line,
+                tok,
+                format!("expected {what} (a number), found {tok:?}"),
+            )),
+        }
+    }
+}
+
+/// Decodes bytes as UTF-8, naming the line of the first invalid byte.
+pub(crate) fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::parse(path, line, "file is not valid UTF-8 text")
+    })
+}
+
+/// Detects duplicate unordered pairs, remembering the line of each first occurrence.
+#[derive(Default)]
+pub(crate) struct PairSeen {
+    seen: std::collections::HashMap<(u32, u32), usize>,
+}
+
+impl PairSeen {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        PairSeen {
+            seen: std::collections::HashMap::with_capacity(n),
+        }
+    }
+
+    /// `Err(first_line)` if the unordered pair `{i, j}` was already recorded.
+    pub(crate) fn insert(
+        &mut self,
+        i: usize,
+        j: usize,
+        line: usize,
+    ) -> std::result::Result<(), usize> {
+        let key = (i.min(j) as u32, i.max(j) as u32);
+        match self.seen.insert(key, line) {
+            Some(first) => {
+                self.seen.insert(key, first);
+                Err(first)
+            }
+            None => Ok(()),
+        }
+    }
+}

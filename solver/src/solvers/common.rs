@@ -1,0 +1,206 @@
+//! Pieces shared by the classical solvers: initial states, per-read generators, result assembly.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{Rng, SeedableRng};
+
+use crate::control::RunClock;
+use crate::control::derive_seed;
+use crate::error::{Error, Result};
+use crate::qubo::Qubo;
+use crate::sampleset::{Info, Sample, SampleSet, Termination, Timing};
+
+/// The generator of read `read` of a run with `seed`: independent of which thread runs it.
+pub(crate) fn read_rng(seed: u64, read: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(derive_seed(seed, read))
+}
+
+/// Fills `x` with uniformly random bits (64 per generator call).
+pub(crate) fn random_state(rng: &mut Xoshiro256PlusPlus, x: &mut [u8]) {
+    for chunk in x.chunks_mut(64) {
+        let bits = rng.next_u64();
+        for (k, b) in chunk.iter_mut().enumerate() {
+            *b = ((bits >> k) & 1) as u8;
+        }
+    }
+}
+
+/// Number of reads given `num_reads` and the initial states (dimod's rule, without silent
+/// truncation): `None` means one read per initial state, or `default` without any.
+pub(crate) fn resolve_num_reads(
+    num_reads: Option<usize>,
+    initial: Option<&[Vec<u8>]>,
+    default: usize,
+) -> Result<usize> {
+    let given = initial.map_or(0, <[_]>::len);
+    let n = num_reads.unwrap_or(if given > 0 { given } else { default });
+    if n == 0 {
+        return Err(Error::InvalidParameter {
+            name: "num_reads",
+            reason: "must be at least 1".into(),
+        });
+    }
+    if n < given {
+        return Err(Error::InvalidParameter {
+            name: "num_reads",
+            reason: format!("{n} is fewer than the {given} initial states given"),
+        });
+    }
+    Ok(n)
+}
+
+/// Checks every initial state against the model.
+pub(crate) fn check_initial_states(qubo: &Qubo, initial: Option<&[Vec<u8>]>) -> Result<()> {
+    for (k, s) in initial.unwrap_or(&[]).iter().enumerate() {
+        qubo.check_sample(s).map_err(|e| Error::InvalidParameter {
+            name: "initial_states",
+            reason: format!("state {k}: {e}"),
+        })?;
+    }
+    Ok(())
+}
+
+/// Relative threshold under which an energy change counts as zero: keeps descent from
+/// cycling on rounding noise in incrementally updated local fields.
+pub(crate) fn zero_tolerance(qubo: &Qubo) -> f64 {
+    let lin = qubo
+        .linear_range()
+        .map_or(0.0, |(lo, hi)| lo.abs().max(hi.abs()));
+    let quad = qubo
+        .quadratic_range()
+        .map_or(0.0, |(lo, hi)| lo.abs().max(hi.abs()));
+    1e-12 * lin.max(quad).max(1.0)
+}
+
+/// Counts distinct states as reads finish, so memory grows with distinct results only.
+#[derive(Default)]
+pub(crate) struct Tally {
+    index: HashMap<Vec<u8>, usize>,
+    rows: Vec<(Vec<u8>, u64)>,
+}
+
+impl Tally {
+    pub(crate) fn add(&mut self, state: Vec<u8>) {
+        match self.index.get(&state) {
+            Some(&k) => self.rows[k].1 += 1,
+            None => {
+                self.index.insert(state.clone(), self.rows.len());
+                self.rows.push((state, 1));
+            }
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub(crate) fn num_reads(&self) -> u64 {
+        self.rows.iter().map(|r| r.1).sum()
+    }
+}
+
+/// Reads processed per parallel batch: bounds memory whatever `num_reads` is, and lets a
+/// stop take effect between batches.
+const READ_BATCH: usize = 256;
+
+/// One read's outcome: its final state, work done (flips), and a stop if one occurred.
+pub(crate) type ReadOutcome = (Option<Vec<u8>>, u64, Option<Termination>);
+
+/// Runs `read(r)` for `r in 0..num_reads` in parallel batches, in order, until done or
+/// stopped. Results depend only on `read`, never on the thread count.
+pub(crate) fn run_reads<F>(
+    num_reads: usize,
+    clock: &RunClock,
+    read: F,
+) -> (Tally, u64, Option<Termination>)
+where
+    F: Fn(usize) -> ReadOutcome + Sync,
+{
+    let mut tally = Tally::default();
+    let mut work = 0u64;
+    let mut start = 0usize;
+    while start < num_reads {
+        if let Some(why) = clock.should_stop() {
+            return (tally, work, Some(why));
+        }
+        let end = (start + READ_BATCH).min(num_reads);
+        let batch: Vec<ReadOutcome> = (start..end)
+            .into_par_iter()
+            .map(|r| match clock.should_stop() {
+                Some(why) => (None, 0, Some(why)),
+                None => read(r),
+            })
+            .collect();
+        let mut stop = None;
+        for (state, w, why) in batch {
+            work += w;
+            stop = stop.or(why);
+            if let Some(s) = state {
+                tally.add(s);
+            }
+        }
+        if stop.is_some() {
+            return (tally, work, stop);
+        }
+        start = end;
+    }
+    (tally, work, None)
+}
+
+/// Assembles a sample set: exact energies, aggregation, timings and termination.
+pub(crate) struct Finisher {
+    pub(crate) start: Instant,
+    pub(crate) sampling_start: Instant,
+}
+
+impl Finisher {
+    pub(crate) fn new() -> Self {
+        let now = Instant::now();
+        Finisher {
+            start: now,
+            sampling_start: now,
+        }
+    }
+
+    /// Marks the end of preprocessing.
+    pub(crate) fn sampling(&mut self) {
+        self.sampling_start = Instant::now();
+    }
+
+    /// Recomputes every energy from its state (so reported energies are exact, not the
+    /// incrementally accumulated ones) and builds the sample set.
+    pub(crate) fn finish(
+        self,
+        qubo: &Qubo,
+        tally: Tally,
+        mut info: Info,
+        termination: Termination,
+    ) -> SampleSet {
+        let post = Instant::now();
+        let rows = tally
+            .rows
+            .into_iter()
+            .map(|(s, c)| Sample {
+                energy: qubo.energy(&s),
+                sample: s,
+                num_occurrences: c,
+            })
+            .collect();
+        info.termination = termination;
+        let mut ss = SampleSet::from_rows(qubo.num_vars(), rows, info);
+        ss.info.timing = Timing {
+            preprocessing_ns: nanos(self.sampling_start - self.start),
+            sampling_ns: nanos(post - self.sampling_start),
+            postprocessing_ns: nanos(post.elapsed()),
+        };
+        ss
+    }
+}
+
+fn nanos(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}

@@ -1,0 +1,45 @@
+//! Both foundation solvers pass the conformance kit.
+
+use quboflow::solvers::{Exact, SteepestDescent};
+use quboflow::testing::{KitOptions, check_solver};
+
+#[test]
+fn exact_passes_the_kit() {
+    let fast = Exact {
+        num_states: 5,
+        ..Default::default()
+    };
+    // 2^36 states: minutes of work unless the time limit or the cancel flag stops it.
+    let heavy = Exact {
+        num_states: 5,
+        max_num_vars: 40,
+    };
+    let opts = KitOptions {
+        expect_optimum: true,
+        heavy_num_vars: 36,
+        max_num_vars: 20,
+        ..Default::default()
+    };
+    check_solver(&fast, &heavy, &opts);
+}
+
+#[test]
+fn descent_passes_the_kit() {
+    let fast = SteepestDescent {
+        num_reads: Some(200),
+        ..Default::default()
+    };
+    let heavy = SteepestDescent {
+        num_reads: Some(1 << 40),
+        ..Default::default()
+    };
+    // 200 descents on ≤ 12 variables find the optimum of these small models.
+    check_solver(
+        &fast,
+        &heavy,
+        &KitOptions {
+            expect_optimum: true,
+            ..Default::default()
+        },
+    );
+}
