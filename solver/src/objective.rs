@@ -12,6 +12,15 @@ pub enum Sense {
     Maximize,
 }
 
+impl std::fmt::Display for Sense {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Sense::Minimize => "minimize",
+            Sense::Maximize => "maximize",
+        })
+    }
+}
+
 /// The native objective as an affine function of the QUBO energy:
 /// `objective = scale · energy + shift`.
 ///

@@ -38,6 +38,16 @@ pub enum Termination {
     Cancelled,
 }
 
+impl std::fmt::Display for Termination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Termination::Completed => "completed",
+            Termination::TimeLimit => "stopped by the time limit",
+            Termination::Cancelled => "cancelled",
+        })
+    }
+}
+
 /// Wall-clock timings in nanoseconds, in dimod's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Timing {

@@ -1,1 +1,75 @@
-fn main() {}
+//! `quboflow`: read QUBO and Max-Cut files, inspect, convert and solve them.
+
+mod convert;
+mod info;
+mod input;
+mod progress;
+mod solve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// quboflow: solve QUBO, Max-Cut and logistics problems classically and with QAOA, side by side.
+#[derive(Parser, Debug)]
+#[command(name = "quboflow", version, about, long_about = None)]
+struct Cli {
+    /// Worker threads (default: all cores). Results for a seed do not depend on it.
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<usize>,
+
+    /// No progress bars or notes on stderr.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Size, density, coefficient ranges and detected format of a model file.
+    Info(info::InfoArgs),
+    /// Convert between the writable formats (qubo, coo, json).
+    Convert(convert::ConvertArgs),
+    /// Solve a model and print the best solution (energy and native objective).
+    Solve(solve::SolveArgs),
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(n) = cli.threads {
+        if n == 0 {
+            anyhow::bail!("--threads must be at least 1");
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .map_err(|e| anyhow::anyhow!("cannot start {n} threads: {e}"))?;
+    }
+    match cli.command {
+        Command::Info(a) => info::run(&a),
+        Command::Convert(a) => convert::run(&a, cli.quiet),
+        Command::Solve(a) => solve::run(&a, cli.quiet),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line, naming file and line where the error has them (parse errors do).
+            let mut msg = e.to_string();
+            for cause in e.chain().skip(1) {
+                let c = cause.to_string();
+                // quboflow's errors already include their source in the message.
+                if !msg.contains(&c) {
+                    msg.push_str(": ");
+                    msg.push_str(&c);
+                }
+            }
+            eprintln!("error: {}", msg.replace('\n', " "));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -275,7 +275,7 @@ mod tests {
         assert_eq!(plain_decimal(1e-7), "0.0000001");
         assert_eq!(plain_decimal(-0.0), "0");
         assert_eq!(plain_decimal(0.1), "0.1");
-        assert_eq!(plain_decimal(1e21).contains('e'), false);
+        assert!(!plain_decimal(1e21).contains('e'));
         assert_eq!(plain_decimal(0.1).parse::<f64>().unwrap(), 0.1);
     }
 

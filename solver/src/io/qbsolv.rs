@@ -78,8 +78,7 @@ pub fn read(path: &Path, text: &str) -> Result<Qubo> {
     b.reserve(n_couplers.min(text.len() / 6));
     let mut seen = PairSeen::with_capacity(n_couplers.min(text.len() / 6));
     let (mut nodes, mut couplers) = (0usize, 0usize);
-    loop {
-        let Some(l) = sc.next_raw() else { break };
+    while let Some(l) = sc.next_raw() {
         let t = l.text.trim();
         if t.is_empty() {
             continue;

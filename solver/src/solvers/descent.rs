@@ -67,7 +67,8 @@ pub(crate) fn descend(
                 best = i;
             }
         }
-        if !(best_d < -tol) {
+        // `>=` also ends the descent on an empty model (best_d stays +inf).
+        if best_d >= -tol {
             return (flips, None);
         }
         let i = best;

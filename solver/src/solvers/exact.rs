@@ -60,6 +60,8 @@ impl Default for Exact {
 /// Bits enumerated inside one chunk at most: 2²⁰ states ≈ a few ms, fine-grained enough for
 /// progress, time limits and load balance.
 const CHUNK_BITS: usize = 20;
+/// Up to this many top bits are split off even for small n, for parallelism (2⁶ chunks).
+const MIN_CHUNK_BITS_SPLIT: usize = 6;
 /// Steps between clock checks and exact energy re-synchronisations.
 const CHECK_EVERY: u64 = 1 << 14;
 
@@ -216,8 +218,13 @@ impl Solver for Exact {
         let n = qubo.num_vars();
         self.check(n)?;
         let seed = ctl.resolve_seed();
-        let m = n.min(CHUNK_BITS);
-        let num_chunks: u64 = 1u64 << (n - m);
+        // Top bits fixed per chunk: enough chunks to keep every core busy (up to 64 from
+        // n = 16 on), each at most 2^CHUNK_BITS states. Depends on n only, never on threads.
+        let t = n
+            .saturating_sub(CHUNK_BITS)
+            .max(n.saturating_sub(10).min(MIN_CHUNK_BITS_SPLIT));
+        let m = n - t;
+        let num_chunks: u64 = 1u64 << t;
         let clock = ctl.start(num_chunks);
         fin.sampling();
         let results: Vec<(TopK, Option<Termination>, u64)> = (0..num_chunks)

@@ -1,0 +1,278 @@
+//! `quboflow solve`: run one solver on a model and report the best solution.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use quboflow::io::Model;
+use quboflow::solvers::{Exact, SteepestDescent};
+use quboflow::{RunControl, SampleSet, Solver, Termination};
+use serde_json::{Value, json};
+
+use crate::input::InputArgs;
+use crate::progress;
+
+/// The solvers `solve` can run.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SolverKind {
+    /// Exhaustive enumeration (up to --max-num-vars variables).
+    Exact,
+    /// Multi-start steepest descent.
+    Descent,
+}
+
+/// Arguments of `quboflow solve`.
+#[derive(Args, Debug)]
+pub(crate) struct SolveArgs {
+    #[command(flatten)]
+    input: InputArgs,
+
+    /// Which solver to run.
+    #[arg(long, value_enum, default_value = "descent")]
+    solver: SolverKind,
+
+    /// Seed (default: drawn at random and reported, so the run can be repeated).
+    #[arg(long)]
+    seed: Option<u64>,
+
+    /// Wall-clock limit for the solver, in seconds; the best found so far is reported.
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<f64>,
+
+    /// Print one JSON document on stdout (the stable machine format).
+    #[arg(long)]
+    json: bool,
+
+    /// Also write the JSON document, with every sample, to this file.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// [descent] Number of descents (default: 10, or one per initial state).
+    #[arg(long)]
+    num_reads: Option<usize>,
+
+    /// [descent] File of start states, one 0/1 string per line (first reads start there).
+    #[arg(long, value_name = "FILE")]
+    initial_states: Option<PathBuf>,
+
+    /// [exact] How many of the lowest-energy states to return (default 10).
+    #[arg(long)]
+    num_states: Option<usize>,
+
+    /// [exact] Largest problem to enumerate, in variables (default 30, at most 62).
+    #[arg(long)]
+    max_num_vars: Option<usize>,
+}
+
+impl SolveArgs {
+    /// Refuses flags that the chosen solver does not take, rather than ignoring them.
+    fn check_flags(&self) -> anyhow::Result<()> {
+        let given = |set: bool, flag: &str, owner: SolverKind| -> anyhow::Result<()> {
+            if set && self.solver != owner {
+                anyhow::bail!(
+                    "{flag} applies to --solver {} only",
+                    owner
+                        .to_possible_value()
+                        .map(|v| v.get_name().to_string())
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
+        };
+        given(self.num_reads.is_some(), "--num-reads", SolverKind::Descent)?;
+        given(
+            self.initial_states.is_some(),
+            "--initial-states",
+            SolverKind::Descent,
+        )?;
+        given(self.num_states.is_some(), "--num-states", SolverKind::Exact)?;
+        given(
+            self.max_num_vars.is_some(),
+            "--max-num-vars",
+            SolverKind::Exact,
+        )?;
+        Ok(())
+    }
+
+    fn build_solver(&self) -> anyhow::Result<Box<dyn Solver>> {
+        Ok(match self.solver {
+            SolverKind::Exact => {
+                let d = Exact::default();
+                Box::new(Exact {
+                    num_states: self.num_states.unwrap_or(d.num_states),
+                    max_num_vars: self.max_num_vars.unwrap_or(d.max_num_vars),
+                })
+            }
+            SolverKind::Descent => Box::new(SteepestDescent {
+                num_reads: self.num_reads,
+                initial_states: self
+                    .initial_states
+                    .as_deref()
+                    .map(read_states)
+                    .transpose()?,
+            }),
+        })
+    }
+
+    fn time_limit(&self) -> anyhow::Result<Option<Duration>> {
+        match self.time_limit {
+            None => Ok(None),
+            Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+            Some(s) => anyhow::bail!("--time-limit must be a positive number of seconds, not {s}"),
+        }
+    }
+}
+
+/// Reads start states: one string of 0/1 per line, blank lines and `#` comments skipped.
+fn read_states(path: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
+    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    let mut out = Vec::new();
+    for (k, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let state = t
+            .bytes()
+            .filter(|b| !b.is_ascii_whitespace() && *b != b',')
+            .map(|b| match b {
+                b'0' => Ok(0u8),
+                b'1' => Ok(1u8),
+                _ => Err(anyhow::anyhow!(
+                    "{}:{}: expected a state of 0/1 characters, found {:?}",
+                    path.display(),
+                    k + 1,
+                    b as char
+                )),
+            })
+            .collect::<anyhow::Result<Vec<u8>>>()?;
+        out.push(state);
+    }
+    Ok(out)
+}
+
+/// Installs a Ctrl-C handler: the first press stops the run (the best so far is reported),
+/// a second one exits at once.
+fn ctrl_c_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let f = Arc::clone(&flag);
+    // If a handler is already installed (e.g. in tests), Ctrl-C keeps its default meaning.
+    let _ = ctrlc::set_handler(move || {
+        if f.swap(true, Ordering::Relaxed) {
+            std::process::exit(130);
+        }
+    });
+    flag
+}
+
+/// The JSON document of DESIGN §7.
+fn document(a: &SolveArgs, m: &Model, ss: &SampleSet, read: Duration, total: Duration) -> Value {
+    let best = ss.first();
+    let timing = &ss.info.timing;
+    json!({
+        "instance": a.input.file.display().to_string(),
+        "format": m.format.name(),
+        "num_variables": m.qubo.num_vars(),
+        "solver": ss.info.solver,
+        "best": best.map(|b| json!({
+            "energy": b.energy,
+            "objective": m.objective.value(b.energy),
+            // A plain QUBO has no constraints: every bitstring is feasible.
+            "feasible": true,
+            "sample": b.sample,
+        })),
+        "objective": {"name": m.objective.name, "sense": m.objective.sense},
+        "timing": {
+            "total_s": total.as_secs_f64(),
+            "read_s": read.as_secs_f64(),
+            "preprocessing_s": timing.preprocessing_ns as f64 * 1e-9,
+            "sampling_s": timing.sampling_ns as f64 * 1e-9,
+            "postprocessing_s": timing.postprocessing_ns as f64 * 1e-9,
+        },
+        "termination": ss.info.termination,
+        "num_reads": ss.num_reads(),
+        "num_distinct": ss.len(),
+        "counters": ss.info.counters,
+        "params": ss.info.params,
+        "seed": ss.info.seed,
+        "threads": rayon::current_num_threads(),
+        "version": ss.info.version,
+    })
+}
+
+pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
+    a.check_flags()?;
+    let limit = a.time_limit()?;
+    let solver = a.build_solver()?;
+    let (m, read_time) = a.input.load()?;
+    let ctl = RunControl::new()
+        .maybe_seed(a.seed)
+        .maybe_time_limit(limit)
+        .cancel_flag(ctrl_c_flag());
+    let (ctl, bar) = progress::attach(ctl, solver.name(), quiet);
+    let t0 = Instant::now();
+    let result = solver.sample(&m.qubo, &ctl);
+    let total = t0.elapsed();
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
+    }
+    let ss = result.with_context(|| a.input.file.display().to_string())?;
+    let doc = document(a, &m, &ss, read_time, total);
+    if let Some(out) = &a.output {
+        let mut full = doc.clone();
+        full["sampleset"] = serde_json::to_value(&ss)?;
+        std::fs::write(out, format!("{full}\n")).with_context(|| out.display().to_string())?;
+    }
+    if a.json {
+        println!("{doc}");
+    } else {
+        print_summary(a, &m, &ss, total);
+    }
+    if !quiet && ss.info.termination != Termination::Completed {
+        eprintln!(
+            "note: the run was stopped early ({}); the result is the best found until then",
+            ss.info.termination
+        );
+    }
+    Ok(())
+}
+
+fn print_summary(a: &SolveArgs, m: &Model, ss: &SampleSet, total: Duration) {
+    let Some(best) = ss.first() else { return };
+    println!(
+        "instance   {} ({}, {} variables, {} interactions)",
+        a.input.file.display(),
+        m.format,
+        m.qubo.num_vars(),
+        m.qubo.num_interactions()
+    );
+    println!("solver     {}  {}", ss.info.solver, ss.info.params);
+    if m.objective.is_energy() {
+        println!("best       energy {}", best.energy);
+    } else {
+        println!(
+            "best       {} {} ({})   energy {}",
+            m.objective.name,
+            m.objective.value(best.energy),
+            m.objective.sense,
+            best.energy
+        );
+    }
+    println!(
+        "samples    {} ({} distinct), best seen {} times",
+        ss.num_reads(),
+        ss.len(),
+        best.num_occurrences
+    );
+    println!(
+        "time       {:.3} s ({}), seed {}, {} threads, quboflow {}",
+        total.as_secs_f64(),
+        ss.info.termination,
+        ss.info.seed,
+        rayon::current_num_threads(),
+        ss.info.version
+    );
+}

@@ -1,0 +1,321 @@
+//! The `quboflow` binary end to end: JSON contract, objectives, errors, conversion.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use quboflow::testing::data_file;
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_quboflow"))
+}
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn json_of(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn sample_of(doc: &Value) -> Vec<u8> {
+    doc["best"]["sample"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u8)
+        .collect()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("quboflow-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d.join(name)
+}
+
+/// Triples `(a, b, w)` of a Gset or bqp file (1-based ids as written).
+fn triples(path: &Path) -> Vec<(usize, usize, f64)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let t: Vec<&str> = l.split_whitespace().collect();
+            (
+                t[0].parse().unwrap(),
+                t[1].parse().unwrap(),
+                t[2].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn g1_descent_reports_the_cut_of_its_sample() {
+    let Some(g1) = data_file("gset/G1.txt") else {
+        return;
+    };
+    let doc = json_of(&run(&[
+        "solve",
+        g1.to_str().unwrap(),
+        "--solver",
+        "descent",
+        "--json",
+        "--seed",
+        "4",
+    ]));
+    let x = sample_of(&doc);
+    assert_eq!(x.len(), 800);
+    let cut: f64 = triples(&g1)
+        .iter()
+        .filter(|(i, j, _)| x[i - 1] != x[j - 1])
+        .map(|t| t.2)
+        .sum();
+    assert_eq!(doc["best"]["objective"].as_f64().unwrap(), cut);
+    assert_eq!(doc["best"]["energy"].as_f64().unwrap(), -cut);
+    assert!(cut > 11000.0 && cut <= 11624.0, "cut {cut}");
+    assert_eq!(doc["best"]["feasible"], true);
+    for key in ["instance", "solver", "params", "seed", "version"] {
+        assert!(!doc[key].is_null(), "{key} missing");
+    }
+    assert_eq!(doc["seed"], 4);
+    assert!(doc["timing"]["total_s"].as_f64().unwrap() >= 0.0);
+    assert_eq!(doc["version"], quboflow::VERSION);
+}
+
+#[test]
+fn bqp50_reports_the_maximised_objective_of_its_sample() {
+    let Some(f) = data_file("bqp/bqp50_1.txt") else {
+        return;
+    };
+    let doc = json_of(&run(&[
+        "solve",
+        f.to_str().unwrap(),
+        "--json",
+        "--num-reads",
+        "4000",
+        "--seed",
+        "1",
+    ]));
+    let x = sample_of(&doc);
+    let value: f64 = triples(&f)
+        .iter()
+        .map(|&(i, j, q)| if i == j { q } else { 2.0 * q } * (x[i - 1] * x[j - 1]) as f64)
+        .sum();
+    assert_eq!(doc["best"]["objective"].as_f64().unwrap(), value);
+    assert_eq!(value, 2098.0);
+    assert_eq!(doc["objective"]["sense"], "maximize");
+}
+
+#[test]
+fn exact_solves_the_bundled_example() {
+    let doc = json_of(&run(&[
+        "solve",
+        repo("testdata/petersen.gset").to_str().unwrap(),
+        "--solver",
+        "exact",
+        "--json",
+    ]));
+    assert_eq!(doc["best"]["objective"], 12.0);
+    let doc = json_of(&run(&[
+        "solve",
+        repo("testdata/example.qubo").to_str().unwrap(),
+        "--solver",
+        "exact",
+        "--json",
+    ]));
+    assert_eq!(doc["best"]["energy"], -2.75);
+    assert_eq!(sample_of(&doc), vec![1, 1]);
+}
+
+#[test]
+fn same_seed_same_answer_on_one_or_two_threads() {
+    let Some(f) = data_file("bqp/bqp100_1.txt") else {
+        return;
+    };
+    let go = |t: &str| {
+        json_of(&run(&[
+            "--threads",
+            t,
+            "solve",
+            f.to_str().unwrap(),
+            "--json",
+            "--seed",
+            "9",
+            "--num-reads",
+            "64",
+        ]))
+    };
+    let (a, b) = (go("1"), go("2"));
+    assert_eq!(a["best"], b["best"]);
+    assert_eq!(a["threads"], 1);
+}
+
+#[test]
+fn parse_errors_are_one_line_naming_file_and_line() {
+    let bad = tmp("bad.qubo");
+    std::fs::write(&bad, "p qubo 0 2 1 1\n0 0 1\n0 1 x\n").unwrap();
+    let out = run(&["solve", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("bad.qubo:3:5"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    // A truncated copy of a real file: the header's count gives it away.
+    let Some(g1) = data_file("gset/G1.txt") else {
+        return;
+    };
+    let text = std::fs::read_to_string(g1).unwrap();
+    let cut: Vec<&str> = text.lines().take(1000).collect();
+    let trunc = tmp("G1-truncated.txt");
+    std::fs::write(&trunc, cut.join("\n")).unwrap();
+    let out = run(&["info", trunc.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("G1-truncated.txt:1") && err.contains("999"),
+        "{err}"
+    );
+}
+
+#[test]
+fn misuse_is_refused_clearly() {
+    let ex = repo("testdata/example.qubo");
+    let out = run(&[
+        "solve",
+        ex.to_str().unwrap(),
+        "--solver",
+        "exact",
+        "--num-reads",
+        "5",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--num-reads applies to --solver descent")
+    );
+    let out = run(&["solve", ex.to_str().unwrap(), "--time-limit", "-1"]);
+    assert!(!out.status.success());
+    let out = run(&["solve", "/no/such/file.qubo"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/file.qubo"));
+    let out = run(&["--threads", "0", "info", ex.to_str().unwrap()]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn convert_round_trips_and_json_keeps_the_objective() {
+    let src = repo("testdata/petersen.gset");
+    let j = tmp("p.json");
+    let q = tmp("p.qubo");
+    let c = tmp("p.coo");
+    for (out, to) in [(&j, "json"), (&q, "qubo"), (&c, "coo")] {
+        let o = run(&[
+            "convert",
+            src.to_str().unwrap(),
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(
+            o.status.success(),
+            "{to}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // JSON keeps "cut weight"; the qubo file holds the energy (−cut).
+    let dj = json_of(&run(&[
+        "solve",
+        j.to_str().unwrap(),
+        "--solver",
+        "exact",
+        "--json",
+    ]));
+    assert_eq!(dj["best"]["objective"], 12.0);
+    assert_eq!(dj["objective"]["name"], "cut weight");
+    let dq = json_of(&run(&[
+        "solve",
+        q.to_str().unwrap(),
+        "--solver",
+        "exact",
+        "--json",
+    ]));
+    assert_eq!(dq["best"]["energy"], -12.0);
+    assert_eq!(dq["best"]["objective"], -12.0);
+    // COO → qubo → identical text to the direct conversion.
+    let q2 = tmp("p2.qubo");
+    assert!(
+        run(&["convert", c.to_str().unwrap(), q2.to_str().unwrap(), "-q"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&q).unwrap(),
+        std::fs::read_to_string(&q2).unwrap()
+    );
+    // Read-only formats cannot be written.
+    assert!(
+        !run(&[
+            "convert",
+            src.to_str().unwrap(),
+            tmp("x.gset").to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+}
+
+#[test]
+fn info_json_describes_the_model() {
+    let doc = json_of(&run(&[
+        "info",
+        repo("testdata/petersen.gset").to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(doc["format"], "gset");
+    assert_eq!(doc["num_variables"], 10);
+    assert_eq!(doc["num_interactions"], 15);
+    assert!((doc["density"].as_f64().unwrap() - 15.0 / 45.0).abs() < 1e-12);
+    assert_eq!(doc["quadratic_range"], serde_json::json!([2.0, 2.0]));
+}
+
+#[test]
+fn output_file_holds_every_sample_and_time_limits_are_flagged() {
+    let Some(g) = data_file("gset/G22.txt") else {
+        return;
+    };
+    let out = tmp("run.json");
+    let o = run(&[
+        "solve",
+        g.to_str().unwrap(),
+        "--num-reads",
+        "100000000",
+        "--time-limit",
+        "0.3",
+        "--seed",
+        "2",
+        "-o",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["termination"], "time_limit");
+    let ss = quboflow::SampleSet::from_json(&doc["sampleset"].to_string()).unwrap();
+    assert_eq!(ss.num_reads(), doc["num_reads"].as_u64().unwrap());
+    assert!(ss.num_reads() < 100_000_000);
+    assert_eq!(
+        ss.first().unwrap().energy,
+        doc["best"]["energy"].as_f64().unwrap()
+    );
+}
