@@ -8,32 +8,33 @@ use quboflow::solvers::SteepestDescent;
 use quboflow::testing::{data_dir, data_file};
 use quboflow::{RunControl, Solver};
 
-/// Cut of `x` computed straight from the Gset edge list (independent of the reader).
-fn cut_from_file(path: &Path, x: &[u8]) -> f64 {
+/// The `(i, j, w)` lines of a Gset or bqp file, 0-based, read independently of the readers.
+fn entries(path: &Path) -> Vec<(usize, usize, f64)> {
     let text = std::fs::read_to_string(path).unwrap();
     text.lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let t: Vec<f64> = l.split_whitespace().map(|v| v.parse().unwrap()).collect();
-            let (i, j) = (t[0] as usize - 1, t[1] as usize - 1);
-            if x[i] != x[j] { t[2] } else { 0.0 }
+            (t[0] as usize - 1, t[1] as usize - 1, t[2])
         })
+        .collect()
+}
+
+/// Cut of `x` straight from the Gset edge list.
+fn cut_from_file(path: &Path, x: &[u8]) -> f64 {
+    entries(path)
+        .iter()
+        .filter(|&&(i, j, _)| x[i] != x[j])
+        .map(|e| e.2)
         .sum()
 }
 
 /// Beasley objective `Σ q_ii x_i + 2 Σ_{i<j} q_ij x_i x_j`, straight from the file.
 fn bqp_objective_from_file(path: &Path, x: &[u8]) -> f64 {
-    let text = std::fs::read_to_string(path).unwrap();
-    text.lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let t: Vec<f64> = l.split_whitespace().map(|v| v.parse().unwrap()).collect();
-            let (i, j) = (t[0] as usize - 1, t[1] as usize - 1);
-            let mult = if i == j { 1.0 } else { 2.0 };
-            mult * t[2] * (x[i] * x[j]) as f64
-        })
+    entries(path)
+        .iter()
+        .map(|&(i, j, q)| if i == j { q } else { 2.0 * q } * (x[i] * x[j]) as f64)
         .sum()
 }
 

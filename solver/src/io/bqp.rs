@@ -12,70 +12,34 @@
 
 use std::path::Path;
 
-use super::scan::{PairSeen, Scanner};
+use super::scan::{Scanner, read_counted_triples};
 use crate::error::Result;
 use crate::qubo::{Qubo, QuboBuilder};
 
 /// Reads a single-problem Beasley bqp text into its minimisation QUBO.
 pub fn read(path: &Path, text: &str) -> Result<Qubo> {
     let mut sc = Scanner::new(path, text);
-    let header = sc.next_data(|_| false).ok_or_else(|| {
-        sc.err(
-            sc.last_line,
-            "expected the header `n nnz`, found end of file",
-        )
-    })?;
-    if header.text.split_whitespace().count() == 1 {
+    if let Some(first) = text.lines().find(|l| !l.trim().is_empty())
+        && first.split_whitespace().count() == 1
+    {
+        let line = text.lines().position(|l| l == first).unwrap_or(0) + 1;
         return Err(sc.err(
-            header.number,
+            line,
             "this looks like a multi-problem OR-Library file (a problem count alone on the first line); split it into one problem per file",
         ));
     }
-    let [tn, tm] = sc.tokens::<2>(&header, "the header `n nnz`")?;
-    let n = sc.usize(&header, tn, "n")?;
-    let nnz = sc.usize(&header, tm, "nnz")?;
-    if n >= crate::qubo::MAX_NUM_VARS {
-        return Err(sc.err_at(&header, tn, "n is too large"));
-    }
-    // Cap reservations by the text size: a corrupt header must not trigger a huge allocation.
-    let cap = nnz.min(text.len() / 6);
-    let mut b = QuboBuilder::new(n);
-    b.reserve(cap);
-    let mut seen = PairSeen::with_capacity(cap);
-    let mut count = 0usize;
-    while let Some(l) = sc.next_data(|_| false) {
-        count += 1;
-        if count > nnz {
-            return Err(sc.err(
-                l.number,
-                format!("more entries than the header's nnz = {nnz}"),
-            ));
-        }
-        let [ti, tj, tq] = sc.tokens::<3>(&l, "an entry `i j q`")?;
-        let i = sc.index1(&l, ti, n, "index")?;
-        let j = sc.index1(&l, tj, n, "index")?;
-        let q = sc.real(&l, tq, "coefficient")?;
-        if let Err(first) = seen.insert(i, j, l.number) {
-            return Err(sc.err(
-                l.number,
-                format!(
-                    "pair ({}, {}) is listed twice (first on line {first})",
-                    i + 1,
-                    j + 1
-                ),
-            ));
-        }
-        if i == j {
-            b.add_linear(i, -q);
+    let mut b = QuboBuilder::default();
+    let n = read_counted_triples(&mut sc, text, ("nnz", "entry"), |_, e| {
+        if e.i == e.j {
+            b.add_linear(e.i, -e.w);
         } else {
-            b.add_quadratic(i, j, -2.0 * q);
+            b.add_quadratic(e.i, e.j, -2.0 * e.w);
         }
-    }
-    if count < nnz {
-        return Err(sc.err(
-            header.number,
-            format!("header declares nnz = {nnz} entries, the file has {count} (truncated?)"),
-        ));
+        Ok(())
+    })?;
+    // Variables without any entry still belong to the model.
+    if n > 0 {
+        b.add_linear(n - 1, 0.0);
     }
     b.build()
 }

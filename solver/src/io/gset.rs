@@ -10,62 +10,29 @@
 
 use std::path::Path;
 
-use super::scan::{PairSeen, Scanner};
+use super::scan::{Scanner, read_counted_triples};
 use crate::error::Result;
 use crate::qubo::{Qubo, QuboBuilder};
 
 /// Reads a Gset text into its Max-Cut QUBO (`energy = −cut`).
 pub fn read(path: &Path, text: &str) -> Result<Qubo> {
     let mut sc = Scanner::new(path, text);
-    let header = sc
-        .next_data(|_| false)
-        .ok_or_else(|| sc.err(sc.last_line, "expected the header `n m`, found end of file"))?;
-    let [tn, tm] = sc.tokens::<2>(&header, "the header `n m`")?;
-    let n = sc.usize(&header, tn, "n")?;
-    let m = sc.usize(&header, tm, "m")?;
-    if n >= crate::qubo::MAX_NUM_VARS {
-        return Err(sc.err_at(&header, tn, "n is too large"));
-    }
-    let cap = m.min(text.len() / 6);
-    let mut b = QuboBuilder::new(n);
-    b.reserve(cap);
-    let mut seen = PairSeen::with_capacity(cap);
-    let mut lin = vec![0.0f64; n];
-    let mut count = 0usize;
-    while let Some(l) = sc.next_data(|_| false) {
-        count += 1;
-        if count > m {
-            return Err(sc.err(l.number, format!("more edges than the header's m = {m}")));
-        }
-        let [ti, tj, tw] = sc.tokens::<3>(&l, "an edge `i j w`")?;
-        let i = sc.index1(&l, ti, n, "vertex")?;
-        let j = sc.index1(&l, tj, n, "vertex")?;
-        let w = sc.real(&l, tw, "weight")?;
-        if i == j {
-            return Err(sc.err_at(&l, tj, format!("self-loop on vertex {}", i + 1)));
-        }
-        if let Err(first) = seen.insert(i, j, l.number) {
-            return Err(sc.err(
-                l.number,
-                format!(
-                    "edge ({}, {}) is listed twice (first on line {first})",
-                    i + 1,
-                    j + 1
-                ),
+    let mut b = QuboBuilder::default();
+    let n = read_counted_triples(&mut sc, text, ("m", "edge"), |sc, e| {
+        if e.i == e.j {
+            return Err(sc.err_at(
+                e.line,
+                e.j_token,
+                format!("self-loop on vertex {}", e.i + 1),
             ));
         }
-        b.add_quadratic(i, j, 2.0 * w);
-        lin[i] -= w;
-        lin[j] -= w;
-    }
-    if count < m {
-        return Err(sc.err(
-            header.number,
-            format!("header declares m = {m} edges, the file has {count} (truncated copy?)"),
-        ));
-    }
-    for (i, w) in lin.into_iter().enumerate() {
-        b.add_linear(i, w);
+        // Σ w (2 x_i x_j − x_i − x_j): energy = −cut.
+        b.add_quadratic(e.i, e.j, 2.0 * e.w);
+        b.add_linear(e.i, -e.w).add_linear(e.j, -e.w);
+        Ok(())
+    })?;
+    if n > 0 {
+        b.add_linear(n - 1, 0.0);
     }
     b.build()
 }
