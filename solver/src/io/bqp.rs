@@ -12,34 +12,31 @@
 
 use std::path::Path;
 
-use super::scan::{Scanner, read_counted_triples};
+use super::scan::CountedTriples;
+use crate::error::Error;
 use crate::error::Result;
 use crate::qubo::{Qubo, QuboBuilder};
 
 /// Reads a single-problem Beasley bqp text into its minimisation QUBO.
 pub fn read(path: &Path, text: &str) -> Result<Qubo> {
-    let mut sc = Scanner::new(path, text);
-    if let Some(first) = text.lines().find(|l| !l.trim().is_empty())
+    if let Some((k, first)) = text.lines().enumerate().find(|(_, l)| !l.trim().is_empty())
         && first.split_whitespace().count() == 1
     {
-        let line = text.lines().position(|l| l == first).unwrap_or(0) + 1;
-        return Err(sc.err(
-            line,
+        return Err(Error::parse(
+            path,
+            k + 1,
             "this looks like a multi-problem OR-Library file (a problem count alone on the first line); split it into one problem per file",
         ));
     }
-    let mut b = QuboBuilder::default();
-    let n = read_counted_triples(&mut sc, text, ("nnz", "entry"), |_, e| {
+    let mut entries = CountedTriples::open(path, text, ("nnz", "entry"))?;
+    let mut b = QuboBuilder::new(entries.n);
+    b.reserve(entries.capacity_hint(text.len()));
+    while let Some(e) = entries.next_entry()? {
         if e.i == e.j {
             b.add_linear(e.i, -e.w);
         } else {
             b.add_quadratic(e.i, e.j, -2.0 * e.w);
         }
-        Ok(())
-    })?;
-    // Variables without any entry still belong to the model.
-    if n > 0 {
-        b.add_linear(n - 1, 0.0);
     }
     b.build()
 }

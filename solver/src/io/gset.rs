@@ -10,29 +10,31 @@
 
 use std::path::Path;
 
-use super::scan::{Scanner, read_counted_triples};
+use super::scan::CountedTriples;
 use crate::error::Result;
 use crate::qubo::{Qubo, QuboBuilder};
 
 /// Reads a Gset text into its Max-Cut QUBO (`energy = −cut`).
 pub fn read(path: &Path, text: &str) -> Result<Qubo> {
-    let mut sc = Scanner::new(path, text);
-    let mut b = QuboBuilder::default();
-    let n = read_counted_triples(&mut sc, text, ("m", "edge"), |sc, e| {
+    let mut edges = CountedTriples::open(path, text, ("m", "edge"))?;
+    let mut b = QuboBuilder::new(edges.n);
+    b.reserve(edges.capacity_hint(text.len()));
+    let mut lin = vec![0.0f64; edges.n];
+    while let Some(e) = edges.next_entry()? {
         if e.i == e.j {
-            return Err(sc.err_at(
-                e.line,
+            return Err(edges.sc.err_at(
+                &e.line,
                 e.j_token,
                 format!("self-loop on vertex {}", e.i + 1),
             ));
         }
         // Σ w (2 x_i x_j − x_i − x_j): energy = −cut.
         b.add_quadratic(e.i, e.j, 2.0 * e.w);
-        b.add_linear(e.i, -e.w).add_linear(e.j, -e.w);
-        Ok(())
-    })?;
-    if n > 0 {
-        b.add_linear(n - 1, 0.0);
+        lin[e.i] -= e.w;
+        lin[e.j] -= e.w;
+    }
+    for (i, w) in lin.into_iter().enumerate() {
+        b.add_linear(i, w);
     }
     b.build()
 }

@@ -205,55 +205,103 @@ impl PairSeen {
 }
 
 /// One entry of an `n m` + `i j w` file: 0-based indices, the weight, and where it stands.
-pub(crate) struct Entry<'a, 'b> {
+pub(crate) struct Entry<'a> {
     pub(crate) i: usize,
     pub(crate) j: usize,
     pub(crate) w: f64,
-    pub(crate) line: &'b Line<'a>,
+    pub(crate) line: Line<'a>,
     /// The second index's token (for errors that point at it).
     pub(crate) j_token: &'a str,
 }
 
-/// Reads the shared shape of Beasley bqp and Gset files: a header `n m`, then exactly `m`
-/// lines `i j w` with 1-based indices in `1..=n`, each unordered pair at most once.
+/// Cursor over the shared shape of Beasley bqp and Gset files: a header `n m`, then exactly
+/// `m` lines `i j w` with 1-based indices in `1..=n`, each unordered pair at most once.
 ///
 /// Counts, index ranges, numbers and duplicates are checked here with line-numbered errors;
-/// `on_entry` gives each entry its meaning. Returns `n`.
-pub(crate) fn read_counted_triples<'a>(
-    sc: &mut Scanner<'a>,
-    text: &str,
-    names: (&str, &str),
-    mut on_entry: impl FnMut(&Scanner<'a>, Entry<'a, '_>) -> Result<()>,
-) -> Result<usize> {
-    let (count_name, entry_name) = names;
-    let header = sc.next_data(|_| false).ok_or_else(|| {
-        sc.err(
-            sc.last_line,
-            format!("expected the header `n {count_name}`, found end of file"),
-        )
-    })?;
-    let [tn, tm] = sc.tokens::<2>(&header, &format!("the header `n {count_name}`"))?;
-    let n = sc.usize(&header, tn, "n")?;
-    let m = sc.usize(&header, tm, count_name)?;
-    if n >= crate::qubo::MAX_NUM_VARS {
-        return Err(sc.err_at(&header, tn, "n is too large"));
+/// the caller gives each entry its meaning.
+pub(crate) struct CountedTriples<'a> {
+    pub(crate) sc: Scanner<'a>,
+    /// Number of variables from the header.
+    pub(crate) n: usize,
+    /// Number of entries the header declares.
+    pub(crate) m: usize,
+    header_line: usize,
+    names: (&'static str, &'static str),
+    entry_what: String,
+    seen: PairSeen,
+    count: usize,
+}
+
+impl<'a> CountedTriples<'a> {
+    /// Reads the header; `names` are the count's and an entry's names (`("m", "edge")`).
+    pub(crate) fn open(
+        path: &'a Path,
+        text: &'a str,
+        names: (&'static str, &'static str),
+    ) -> Result<Self> {
+        let mut sc = Scanner::new(path, text);
+        let (count_name, entry_name) = names;
+        let header = sc.next_data(|_| false).ok_or_else(|| {
+            sc.err(
+                sc.last_line,
+                format!("expected the header `n {count_name}`, found end of file"),
+            )
+        })?;
+        let [tn, tm] = sc.tokens::<2>(&header, &format!("the header `n {count_name}`"))?;
+        let n = sc.usize(&header, tn, "n")?;
+        let m = sc.usize(&header, tm, count_name)?;
+        if n >= crate::qubo::MAX_NUM_VARS {
+            return Err(sc.err_at(&header, tn, "n is too large"));
+        }
+        Ok(CountedTriples {
+            sc,
+            n,
+            m,
+            header_line: header.number,
+            names,
+            entry_what: format!("{entry_name} `i j w`"),
+            // Capacity bounded by the text size: a corrupt header must not allocate wildly.
+            seen: PairSeen::with_capacity(m.min(text.len() / 6)),
+            count: 0,
+        })
     }
-    // Capacity from the text size: a corrupt header must not trigger a huge allocation.
-    let mut seen = PairSeen::with_capacity(m.min(text.len() / 6));
-    let mut count = 0usize;
-    while let Some(l) = sc.next_data(|_| false) {
-        count += 1;
-        if count > m {
-            return Err(sc.err(
+
+    /// A capacity hint for the entries: the declared count, bounded by the text size.
+    pub(crate) fn capacity_hint(&self, text_len: usize) -> usize {
+        self.m.min(text_len / 6)
+    }
+
+    /// The next entry, or `None` after the last one (with the count checked).
+    pub(crate) fn next_entry(&mut self) -> Result<Option<Entry<'a>>> {
+        let (count_name, entry_name) = self.names;
+        let Some(l) = self.sc.next_data(|_| false) else {
+            if self.count < self.m {
+                return Err(self.sc.err(
+                    self.header_line,
+                    format!(
+                        "header declares {count_name} = {} {entry_name}s, the file has {} (truncated copy?)",
+                        self.m, self.count
+                    ),
+                ));
+            }
+            return Ok(None);
+        };
+        self.count += 1;
+        if self.count > self.m {
+            return Err(self.sc.err(
                 l.number,
-                format!("more {entry_name}s than the header's {count_name} = {m}"),
+                format!(
+                    "more {entry_name}s than the header's {count_name} = {}",
+                    self.m
+                ),
             ));
         }
-        let [ti, tj, tw] = sc.tokens::<3>(&l, &format!("{entry_name} `i j w`"))?;
-        let i = sc.index1(&l, ti, n, "index")?;
-        let j = sc.index1(&l, tj, n, "index")?;
+        let sc = &self.sc;
+        let [ti, tj, tw] = sc.tokens::<3>(&l, &self.entry_what)?;
+        let i = sc.index1(&l, ti, self.n, "index")?;
+        let j = sc.index1(&l, tj, self.n, "index")?;
         let w = sc.real(&l, tw, "weight")?;
-        if let Err(first) = seen.insert(i, j, l.number) {
+        if let Err(first) = self.seen.insert(i, j, l.number) {
             return Err(sc.err(
                 l.number,
                 format!(
@@ -263,22 +311,12 @@ pub(crate) fn read_counted_triples<'a>(
                 ),
             ));
         }
-        on_entry(
-            sc,
-            Entry {
-                i,
-                j,
-                w,
-                line: &l,
-                j_token: tj,
-            },
-        )?;
+        Ok(Some(Entry {
+            i,
+            j,
+            w,
+            line: l,
+            j_token: tj,
+        }))
     }
-    if count < m {
-        return Err(sc.err(
-            header.number,
-            format!("header declares {count_name} = {m} {entry_name}s, the file has {count} (truncated copy?)"),
-        ));
-    }
-    Ok(n)
 }
