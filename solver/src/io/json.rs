@@ -63,8 +63,8 @@ pub fn read(path: &Path, text: &str) -> Result<(Qubo, Objective)> {
     if v.get("type").and_then(Value::as_str) == Some("BinaryQuadraticModel") {
         return read_dimod(path, &v).map(|q| (q, Objective::energy()));
     }
-    let m: QuboJson = serde_json::from_value(v)
-        .map_err(|e| whole_file(path, format!("not a quboflow model: {e}")))?;
+    // Deserialise from the text (not the `Value`) so schema errors keep line and column.
+    let m: QuboJson = serde_json::from_str(text).map_err(|e| json_err(path, &e))?;
     if m.format != FORMAT_TAG {
         return Err(whole_file(
             path,
@@ -305,5 +305,9 @@ mod tests {
             .is_err()
         );
         assert!(read(p, "[1, 2]").is_err());
+        let e = read(p, &ok.replace("\"offset\": 0.0", "\"offset\": \"zero\""))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("m.json:1:"), "{e}");
     }
 }
