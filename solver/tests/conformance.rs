@@ -43,3 +43,11 @@ fn descent_passes_the_kit() {
         },
     );
 }
+
+#[test]
+fn simulated_annealing_passes_the_kit() {
+    use quboflow::solvers::SimulatedAnnealing;
+    let fast = SimulatedAnnealing { num_reads: Some(20), num_sweeps: 200, ..Default::default() };
+    let heavy = SimulatedAnnealing { num_reads: Some(1 << 40), num_sweeps: 1000, ..Default::default() };
+    check_solver(&fast, &heavy, &KitOptions { expect_optimum: true, ..Default::default() });
+}

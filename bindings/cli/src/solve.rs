@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use quboflow::io::Model;
-use quboflow::solvers::{Exact, SteepestDescent};
+use quboflow::solvers::{BetaScheduleType, Exact, SimulatedAnnealing, SteepestDescent};
 use quboflow::{RunControl, SampleSet, Solver, Termination};
 use serde_json::{Value, json};
 
@@ -22,6 +22,8 @@ pub(crate) enum SolverKind {
     Exact,
     /// Multi-start steepest descent.
     Descent,
+    /// Simulated annealing (dwave-samplers' parameters and defaults).
+    Sa,
 }
 
 /// Arguments of `quboflow solve`.
@@ -50,13 +52,33 @@ pub(crate) struct SolveArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
 
-    /// [descent] Number of descents (default: 10, or one per initial state).
+    /// [descent, sa] Number of reads (default: 10, or one per initial state).
     #[arg(long)]
     num_reads: Option<usize>,
 
-    /// [descent] File of start states, one 0/1 string per line (first reads start there).
+    /// [descent, sa] File of start states, one 0/1 string per line (first reads start there).
     #[arg(long, value_name = "FILE")]
     initial_states: Option<PathBuf>,
+
+    /// [sa] Sweeps per read (default 1000).
+    #[arg(long)]
+    num_sweeps: Option<usize>,
+
+    /// [sa] Sweeps at each β (default 1; must divide --num-sweeps).
+    #[arg(long)]
+    num_sweeps_per_beta: Option<usize>,
+
+    /// [sa] β range as HOT,COLD (default: dwave-samplers' rule from the model).
+    #[arg(long, value_name = "HOT,COLD", value_parser = parse_pair)]
+    beta_range: Option<(f64, f64)>,
+
+    /// [sa] geometric (default), linear or custom.
+    #[arg(long, value_name = "TYPE")]
+    beta_schedule_type: Option<BetaScheduleType>,
+
+    /// [sa] The β values of a custom schedule, comma-separated.
+    #[arg(long, value_name = "B1,B2,...", value_delimiter = ',')]
+    beta_schedule: Option<Vec<f64>>,
 
     /// [exact] How many of the lowest-energy states to return (default 10).
     #[arg(long)]
@@ -70,31 +92,32 @@ pub(crate) struct SolveArgs {
 impl SolveArgs {
     /// Refuses flags that the chosen solver does not take, rather than ignoring them.
     fn check_flags(&self) -> anyhow::Result<()> {
-        let given = |set: bool, flag: &str, owner: SolverKind| -> anyhow::Result<()> {
-            if set && self.solver != owner {
-                anyhow::bail!(
-                    "{flag} applies to --solver {} only",
-                    owner
-                        .to_possible_value()
-                        .map(|v| v.get_name().to_string())
-                        .unwrap_or_default()
-                );
+        use SolverKind::*;
+        let flags: [(&str, bool, &[SolverKind]); 9] = [
+            ("--num-reads", self.num_reads.is_some(), &[Descent, Sa]),
+            ("--initial-states", self.initial_states.is_some(), &[Descent, Sa]),
+            ("--num-states", self.num_states.is_some(), &[Exact]),
+            ("--max-num-vars", self.max_num_vars.is_some(), &[Exact]),
+            ("--num-sweeps", self.num_sweeps.is_some(), &[Sa]),
+            ("--num-sweeps-per-beta", self.num_sweeps_per_beta.is_some(), &[Sa]),
+            ("--beta-range", self.beta_range.is_some(), &[Sa]),
+            ("--beta-schedule-type", self.beta_schedule_type.is_some(), &[Sa]),
+            ("--beta-schedule", self.beta_schedule.is_some(), &[Sa]),
+        ];
+        for (flag, set, owners) in flags {
+            if set && !owners.contains(&self.solver) {
+                let names: Vec<String> = owners
+                    .iter()
+                    .filter_map(|o| o.to_possible_value().map(|v| v.get_name().to_string()))
+                    .collect();
+                anyhow::bail!("{flag} applies to --solver {} only", names.join(", "));
             }
-            Ok(())
-        };
-        given(self.num_reads.is_some(), "--num-reads", SolverKind::Descent)?;
-        given(
-            self.initial_states.is_some(),
-            "--initial-states",
-            SolverKind::Descent,
-        )?;
-        given(self.num_states.is_some(), "--num-states", SolverKind::Exact)?;
-        given(
-            self.max_num_vars.is_some(),
-            "--max-num-vars",
-            SolverKind::Exact,
-        )?;
+        }
         Ok(())
+    }
+
+    fn initial_states(&self) -> anyhow::Result<Option<Vec<Vec<u8>>>> {
+        self.initial_states.as_deref().map(read_states).transpose()
     }
 
     fn build_solver(&self) -> anyhow::Result<Box<dyn Solver>> {
@@ -108,12 +131,25 @@ impl SolveArgs {
             }
             SolverKind::Descent => Box::new(SteepestDescent {
                 num_reads: self.num_reads,
-                initial_states: self
-                    .initial_states
-                    .as_deref()
-                    .map(read_states)
-                    .transpose()?,
+                initial_states: self.initial_states()?,
             }),
+            SolverKind::Sa => {
+                let d = SimulatedAnnealing::default();
+                let kind = self.beta_schedule_type.unwrap_or(if self.beta_schedule.is_some() {
+                    BetaScheduleType::Custom
+                } else {
+                    d.beta_schedule_type
+                });
+                Box::new(SimulatedAnnealing {
+                    num_reads: self.num_reads,
+                    num_sweeps: self.num_sweeps.unwrap_or(d.num_sweeps),
+                    num_sweeps_per_beta: self.num_sweeps_per_beta.unwrap_or(d.num_sweeps_per_beta),
+                    beta_range: self.beta_range,
+                    beta_schedule_type: kind,
+                    beta_schedule: self.beta_schedule.clone(),
+                    initial_states: self.initial_states()?,
+                })
+            }
         })
     }
 
@@ -123,6 +159,18 @@ impl SolveArgs {
             Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
             Some(s) => anyhow::bail!("--time-limit must be a positive number of seconds, not {s}"),
         }
+    }
+}
+
+/// Parses `A,B` into a pair of numbers.
+fn parse_pair(s: &str) -> Result<(f64, f64), String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    match parts.as_slice() {
+        [a, b] => match (a.parse::<f64>(), b.parse::<f64>()) {
+            (Ok(a), Ok(b)) => Ok((a, b)),
+            _ => Err(format!("expected two numbers HOT,COLD, found {s:?}")),
+        },
+        _ => Err(format!("expected two numbers HOT,COLD, found {s:?}")),
     }
 }
 
