@@ -47,7 +47,46 @@ fn descent_passes_the_kit() {
 #[test]
 fn simulated_annealing_passes_the_kit() {
     use quboflow::solvers::SimulatedAnnealing;
-    let fast = SimulatedAnnealing { num_reads: Some(20), num_sweeps: 200, ..Default::default() };
-    let heavy = SimulatedAnnealing { num_reads: Some(1 << 40), num_sweeps: 1000, ..Default::default() };
-    check_solver(&fast, &heavy, &KitOptions { expect_optimum: true, ..Default::default() });
+    let fast = SimulatedAnnealing {
+        num_reads: Some(20),
+        num_sweeps: 200,
+        ..Default::default()
+    };
+    let heavy = SimulatedAnnealing {
+        num_reads: Some(1 << 40),
+        num_sweeps: 1000,
+        ..Default::default()
+    };
+    check_solver(
+        &fast,
+        &heavy,
+        &KitOptions {
+            expect_optimum: true,
+            ..Default::default()
+        },
+    );
+}
+
+#[test]
+fn parallel_tempering_passes_the_kit() {
+    use quboflow::solvers::ParallelTempering;
+    let fast = ParallelTempering {
+        num_reads: 3,
+        num_replicas: 8,
+        num_sweeps: 300,
+        ..Default::default()
+    };
+    let heavy = ParallelTempering {
+        num_reads: 1 << 30,
+        num_sweeps: 1 << 30,
+        ..Default::default()
+    };
+    check_solver(
+        &fast,
+        &heavy,
+        &KitOptions {
+            expect_optimum: true,
+            ..Default::default()
+        },
+    );
 }

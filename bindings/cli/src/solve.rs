@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use quboflow::io::Model;
-use quboflow::solvers::{BetaScheduleType, Exact, SimulatedAnnealing, SteepestDescent};
+use quboflow::solvers::{
+    BetaScheduleType, Exact, ParallelTempering, SimulatedAnnealing, SteepestDescent,
+};
 use quboflow::{RunControl, SampleSet, Solver, Termination};
 use serde_json::{Value, json};
 
@@ -24,6 +26,8 @@ pub(crate) enum SolverKind {
     Descent,
     /// Simulated annealing (dwave-samplers' parameters and defaults).
     Sa,
+    /// Parallel tempering (replica exchange).
+    Pt,
 }
 
 /// Arguments of `quboflow solve`.
@@ -52,7 +56,7 @@ pub(crate) struct SolveArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
 
-    /// [descent, sa] Number of reads (default: 10, or one per initial state).
+    /// [descent, sa, pt] Number of reads (default: 10, or one per initial state; pt: 1).
     #[arg(long)]
     num_reads: Option<usize>,
 
@@ -60,7 +64,7 @@ pub(crate) struct SolveArgs {
     #[arg(long, value_name = "FILE")]
     initial_states: Option<PathBuf>,
 
-    /// [sa] Sweeps per read (default 1000).
+    /// [sa, pt] Sweeps per read (default 1000).
     #[arg(long)]
     num_sweeps: Option<usize>,
 
@@ -68,7 +72,7 @@ pub(crate) struct SolveArgs {
     #[arg(long)]
     num_sweeps_per_beta: Option<usize>,
 
-    /// [sa] β range as HOT,COLD (default: dwave-samplers' rule from the model).
+    /// [sa, pt] β range as HOT,COLD (default: dwave-samplers' rule from the model).
     #[arg(long, value_name = "HOT,COLD", value_parser = parse_pair)]
     beta_range: Option<(f64, f64)>,
 
@@ -79,6 +83,10 @@ pub(crate) struct SolveArgs {
     /// [sa] The β values of a custom schedule, comma-separated.
     #[arg(long, value_name = "B1,B2,...", value_delimiter = ',')]
     beta_schedule: Option<Vec<f64>>,
+
+    /// [pt] Number of replicas (temperatures) (default 32).
+    #[arg(long)]
+    num_replicas: Option<usize>,
 
     /// [exact] How many of the lowest-energy states to return (default 10).
     #[arg(long)]
@@ -93,15 +101,28 @@ impl SolveArgs {
     /// Refuses flags that the chosen solver does not take, rather than ignoring them.
     fn check_flags(&self) -> anyhow::Result<()> {
         use SolverKind::*;
-        let flags: [(&str, bool, &[SolverKind]); 9] = [
-            ("--num-reads", self.num_reads.is_some(), &[Descent, Sa]),
-            ("--initial-states", self.initial_states.is_some(), &[Descent, Sa]),
+        let flags: [(&str, bool, &[SolverKind]); 10] = [
+            ("--num-reads", self.num_reads.is_some(), &[Descent, Sa, Pt]),
+            (
+                "--initial-states",
+                self.initial_states.is_some(),
+                &[Descent, Sa, Pt],
+            ),
+            ("--num-replicas", self.num_replicas.is_some(), &[Pt]),
             ("--num-states", self.num_states.is_some(), &[Exact]),
             ("--max-num-vars", self.max_num_vars.is_some(), &[Exact]),
-            ("--num-sweeps", self.num_sweeps.is_some(), &[Sa]),
-            ("--num-sweeps-per-beta", self.num_sweeps_per_beta.is_some(), &[Sa]),
-            ("--beta-range", self.beta_range.is_some(), &[Sa]),
-            ("--beta-schedule-type", self.beta_schedule_type.is_some(), &[Sa]),
+            ("--num-sweeps", self.num_sweeps.is_some(), &[Sa, Pt]),
+            (
+                "--num-sweeps-per-beta",
+                self.num_sweeps_per_beta.is_some(),
+                &[Sa],
+            ),
+            ("--beta-range", self.beta_range.is_some(), &[Sa, Pt]),
+            (
+                "--beta-schedule-type",
+                self.beta_schedule_type.is_some(),
+                &[Sa],
+            ),
             ("--beta-schedule", self.beta_schedule.is_some(), &[Sa]),
         ];
         for (flag, set, owners) in flags {
@@ -135,11 +156,13 @@ impl SolveArgs {
             }),
             SolverKind::Sa => {
                 let d = SimulatedAnnealing::default();
-                let kind = self.beta_schedule_type.unwrap_or(if self.beta_schedule.is_some() {
-                    BetaScheduleType::Custom
-                } else {
-                    d.beta_schedule_type
-                });
+                let kind = self
+                    .beta_schedule_type
+                    .unwrap_or(if self.beta_schedule.is_some() {
+                        BetaScheduleType::Custom
+                    } else {
+                        d.beta_schedule_type
+                    });
                 Box::new(SimulatedAnnealing {
                     num_reads: self.num_reads,
                     num_sweeps: self.num_sweeps.unwrap_or(d.num_sweeps),
@@ -147,6 +170,16 @@ impl SolveArgs {
                     beta_range: self.beta_range,
                     beta_schedule_type: kind,
                     beta_schedule: self.beta_schedule.clone(),
+                    initial_states: self.initial_states()?,
+                })
+            }
+            SolverKind::Pt => {
+                let d = ParallelTempering::default();
+                Box::new(ParallelTempering {
+                    num_reads: self.num_reads.unwrap_or(d.num_reads),
+                    num_replicas: self.num_replicas.unwrap_or(d.num_replicas),
+                    num_sweeps: self.num_sweeps.unwrap_or(d.num_sweeps),
+                    beta_range: self.beta_range,
                     initial_states: self.initial_states()?,
                 })
             }

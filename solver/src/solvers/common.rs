@@ -103,43 +103,43 @@ impl Tally {
     }
 }
 
-/// Reads processed per parallel batch: bounds memory whatever `num_reads` is, and lets a
-/// stop take effect between batches.
-const READ_BATCH: usize = 256;
+/// Work units (reads, or groups of reads) processed per parallel batch: bounds memory
+/// whatever `num_reads` is, and lets a stop take effect between batches.
+const UNIT_BATCH: usize = 256;
 
-/// One read's outcome: its final state, work done (flips), and a stop if one occurred.
-pub(crate) type ReadOutcome = (Option<Vec<u8>>, u64, Option<Termination>);
+/// One unit's outcome: its states, work done (flips or proposals), and a stop if one occurred.
+pub(crate) type UnitOutcome = (Vec<Vec<u8>>, u64, Option<Termination>);
 
-/// Runs `read(r)` for `r in 0..num_reads` in parallel batches, in order, until done or
-/// stopped. Results depend only on `read`, never on the thread count.
-pub(crate) fn run_reads<F>(
-    num_reads: usize,
+/// Runs `unit(u)` for `u in 0..num_units` in parallel batches, collecting in order, until
+/// done or stopped. Results depend only on `unit`, never on the thread count.
+pub(crate) fn run_units<F>(
+    num_units: usize,
     clock: &RunClock,
-    read: F,
+    unit: F,
 ) -> (Tally, u64, Option<Termination>)
 where
-    F: Fn(usize) -> ReadOutcome + Sync,
+    F: Fn(usize) -> UnitOutcome + Sync,
 {
     let mut tally = Tally::default();
     let mut work = 0u64;
     let mut start = 0usize;
-    while start < num_reads {
+    while start < num_units {
         if let Some(why) = clock.should_stop() {
             return (tally, work, Some(why));
         }
-        let end = (start + READ_BATCH).min(num_reads);
-        let batch: Vec<ReadOutcome> = (start..end)
+        let end = (start + UNIT_BATCH).min(num_units);
+        let batch: Vec<UnitOutcome> = (start..end)
             .into_par_iter()
-            .map(|r| match clock.should_stop() {
-                Some(why) => (None, 0, Some(why)),
-                None => read(r),
+            .map(|u| match clock.should_stop() {
+                Some(why) => (Vec::new(), 0, Some(why)),
+                None => unit(u),
             })
             .collect();
         let mut stop = None;
-        for (state, w, why) in batch {
+        for (states, w, why) in batch {
             work += w;
             stop = stop.or(why);
-            if let Some(s) = state {
+            for s in states {
                 tally.add(s);
             }
         }
@@ -149,6 +149,24 @@ where
         start = end;
     }
     (tally, work, None)
+}
+
+/// The start state of read `r`: the next initial state if there is one, else uniformly
+/// random from the read's own generator.
+pub(crate) fn start_state(
+    initial: Option<&[Vec<u8>]>,
+    r: usize,
+    n: usize,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Vec<u8> {
+    match initial.and_then(|s| s.get(r)) {
+        Some(s) => s.clone(),
+        None => {
+            let mut x = vec![0u8; n];
+            random_state(rng, &mut x);
+            x
+        }
+    }
 }
 
 /// Assembles a sample set: exact energies, aggregation, timings and termination.

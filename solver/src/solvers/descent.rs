@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::common::{
-    Finisher, check_initial_states, random_state, read_rng, resolve_num_reads, run_reads,
+    Finisher, check_initial_states, read_rng, resolve_num_reads, run_units, start_state,
     zero_tolerance,
 };
 use crate::control::{RunClock, RunControl};
@@ -114,18 +114,11 @@ impl Solver for SteepestDescent {
         let tol = zero_tolerance(qubo);
         let clock = ctl.start(num_reads as u64);
         fin.sampling();
-        let (tally, flips, stop) = run_reads(num_reads, &clock, |r| {
-            let mut x = match initial.and_then(|s| s.get(r)) {
-                Some(s) => s.clone(),
-                None => {
-                    let mut x = vec![0u8; n];
-                    random_state(&mut read_rng(seed, r as u64), &mut x);
-                    x
-                }
-            };
+        let (tally, flips, stop) = run_units(num_reads, &clock, |r| {
+            let mut x = start_state(initial, r, n, &mut read_rng(seed, r as u64));
             let (flips, stop) = descend(qubo, &mut x, tol, &clock);
             clock.advance(1, None);
-            (Some(x), flips, stop)
+            (vec![x], flips, stop)
         });
         let termination = stop.unwrap_or(Termination::Completed);
         if tally.is_empty() {

@@ -1,12 +1,16 @@
-//! Classical solvers: exhaustive enumeration, steepest descent, simulated annealing.
+//! Classical solvers: exhaustive enumeration, steepest descent, simulated annealing,
+//! parallel tempering.
 
+mod anneal;
 mod common;
 pub mod descent;
 pub mod exact;
+pub mod pt;
 pub mod sa;
 pub mod schedule;
 
 pub use descent::SteepestDescent;
 pub use exact::Exact;
+pub use pt::ParallelTempering;
 pub use sa::SimulatedAnnealing;
 pub use schedule::BetaScheduleType;

@@ -1,11 +1,12 @@
 //! Simulated annealing: single-flip Metropolis sweeps along a β schedule.
 
-use rand::Rng;
 use rand::rngs::Xoshiro256PlusPlus;
 use serde_json::json;
 
+use super::anneal::{Acceptance, Lanes};
 use super::common::{
-    Finisher, check_initial_states, random_state, read_rng, resolve_num_reads, run_reads,
+    Finisher, UnitOutcome, check_initial_states, read_rng, resolve_num_reads, run_units,
+    start_state,
 };
 use super::schedule::{BetaScheduleType, beta_schedule, check_beta_range, default_beta_range};
 use crate::control::{RunClock, RunControl};
@@ -78,137 +79,6 @@ impl Default for SimulatedAnnealing {
 /// Reads run when `num_reads` is not set and no initial states are given.
 pub const DEFAULT_NUM_READS: usize = 10;
 
-/// `ln 2⁶⁴`: an uphill move with `β·Δ` above this is accepted with probability below 2⁻⁶⁴,
-/// so it is rejected without drawing a random number.
-const CUTOFF_BETA_DELTA: f64 = 44.361_419_555_836_5;
-/// 2⁶⁴ as f64, the scale of acceptance thresholds compared with `next_u64()`.
-const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
-
-/// How uphill moves are accepted: a table of thresholds for integer Δ, else `exp`.
-#[derive(Debug, Clone)]
-pub(crate) struct Acceptance {
-    /// Largest integer Δ covered by the table (0: no table, the model is not integral).
-    table_len: usize,
-    /// `table[d] = e^{−βd}·2⁶⁴` for the current β.
-    table: Vec<u64>,
-    beta: f64,
-    cutoff: f64,
-}
-
-impl Acceptance {
-    /// Chooses the table size for a model: only for integer coefficients, at most the
-    /// largest possible |Δ|, and at most about half a sweep of work to rebuild per β.
-    pub(crate) fn for_model(qubo: &Qubo) -> Self {
-        let integral = qubo.linear().iter().all(|w| w.fract() == 0.0)
-            && qubo.interactions().all(|(_, _, w)| w.fract() == 0.0);
-        let mut table_len = 0;
-        if integral {
-            let max_delta = (0..qubo.num_vars())
-                .map(|i| {
-                    let (_, v) = qubo.adjacency().row(i);
-                    qubo.linear()[i].abs() + v.iter().map(|w| w.abs()).sum::<f64>()
-                })
-                .fold(0.0f64, f64::max);
-            if max_delta < 9.0e15 {
-                let cap = (qubo.num_vars() / 2).clamp(64, 1 << 16) as f64;
-                table_len = max_delta.min(cap) as usize;
-            }
-        }
-        Acceptance {
-            table_len,
-            table: vec![0; table_len + 1],
-            beta: 0.0,
-            cutoff: f64::INFINITY,
-        }
-    }
-
-    /// Prepares for inverse temperature `beta`.
-    pub(crate) fn set_beta(&mut self, beta: f64) {
-        self.beta = beta;
-        self.cutoff = if beta > 0.0 { CUTOFF_BETA_DELTA / beta } else { f64::INFINITY };
-        // Only entries below the cutoff are ever read (a Δ at or above it is rejected first).
-        let fill = (self.table_len as f64).min(self.cutoff.ceil()) as usize;
-        let step = (-beta).exp();
-        let mut p = 1.0f64;
-        for d in 1..=fill {
-            // Repeated multiplication: relative error ~d·ε, far below the 2⁻⁵³ resolution
-            // that matters for a probability, and no exp per entry.
-            p *= step;
-            self.table[d] = (p * TWO_POW_64) as u64;
-        }
-    }
-
-    /// Metropolis test for an uphill move `d > 0`.
-    #[inline(always)]
-    pub(crate) fn accept(&self, d: f64, rng: &mut Xoshiro256PlusPlus) -> bool {
-        if d >= self.cutoff {
-            return false;
-        }
-        let r = rng.next_u64();
-        if d <= self.table_len as f64 {
-            r < self.table[d as usize]
-        } else {
-            ((r >> 11) as f64) * (1.0 / 9_007_199_254_740_992.0) < (-self.beta * d).exp()
-        }
-    }
-}
-
-/// One read's annealing state: spins as ±1 (`s_i = 1 − 2x_i`) and local fields.
-pub(crate) struct Walker {
-    pub(crate) sign: Vec<f64>,
-    pub(crate) field: Vec<f64>,
-    pub(crate) energy: f64,
-}
-
-impl Walker {
-    pub(crate) fn new(qubo: &Qubo, x: &[u8]) -> Self {
-        Walker {
-            sign: x.iter().map(|&b| if b == 0 { 1.0 } else { -1.0 }).collect(),
-            field: (0..x.len()).map(|i| qubo.local_field(x, i)).collect(),
-            energy: qubo.energy(x),
-        }
-    }
-
-    pub(crate) fn state(sign: &[f64]) -> Vec<u8> {
-        sign.iter().map(|&s| u8::from(s < 0.0)).collect()
-    }
-
-    /// One Metropolis sweep in variable order; appends accepted flips to `log` and returns
-    /// the log length just after the lowest energy reached, if it beat `best`.
-    #[inline]
-    pub(crate) fn sweep(
-        &mut self,
-        qubo: &Qubo,
-        acc: &Acceptance,
-        rng: &mut Xoshiro256PlusPlus,
-        log: &mut Vec<u32>,
-        best: &mut f64,
-    ) -> Option<usize> {
-        let adj = qubo.adjacency();
-        let mut best_len = None;
-        for i in 0..self.sign.len() {
-            let s = self.sign[i];
-            let d = s * self.field[i];
-            if d > 0.0 && !acc.accept(d, rng) {
-                continue;
-            }
-            // Flip i: x_i changes by s (0→1 when s = +1), so each neighbour's field moves by s·w.
-            self.sign[i] = -s;
-            self.energy += d;
-            let (cols, vals) = adj.row(i);
-            for (j, w) in cols.iter().zip(vals) {
-                self.field[*j as usize] += s * w;
-            }
-            log.push(i as u32);
-            if self.energy < *best {
-                *best = self.energy;
-                best_len = Some(log.len());
-            }
-        }
-        best_len
-    }
-}
-
 impl SimulatedAnnealing {
     /// The β of each block of `num_sweeps_per_beta` sweeps, and the range used.
     fn betas(&self, qubo: &Qubo) -> Result<(Vec<f64>, (f64, f64))> {
@@ -259,43 +129,110 @@ impl SimulatedAnnealing {
         }
     }
 
-    /// One read: anneal from `x`, return the best state seen and the proposals made.
-    fn read(
+    /// Anneals reads `first .. first + L` in lock-step lanes; returns their best states.
+    fn group<const L: usize>(
         &self,
         qubo: &Qubo,
         betas: &[f64],
-        mut x: Vec<u8>,
-        rng: &mut Xoshiro256PlusPlus,
+        first: usize,
+        seed: u64,
         clock: &RunClock,
-    ) -> (Vec<u8>, u64, Option<Termination>) {
+    ) -> UnitOutcome {
         let n = qubo.num_vars();
+        let initial = self.initial_states.as_deref();
+        let mut rngs: [Xoshiro256PlusPlus; L] =
+            std::array::from_fn(|l| read_rng(seed, (first + l) as u64));
+        let starts: Vec<Vec<u8>> = (0..L)
+            .map(|l| start_state(initial, first + l, n, &mut rngs[l]))
+            .collect();
+        let mut lanes = Lanes::<L>::new(qubo, &starts);
         let mut acc = Acceptance::for_model(qubo);
-        let mut w = Walker::new(qubo, &x);
-        let mut best = w.energy;
-        let mut best_sign = w.sign.clone();
-        let mut log: Vec<u32> = Vec::with_capacity(n);
-        let mut attempts = 0u64;
+        let mut proposals = 0u64;
         let mut stop = None;
         'outer: for &beta in betas {
             acc.set_beta(beta);
             for _ in 0..self.num_sweeps_per_beta {
-                log.clear();
-                if let Some(k) = w.sweep(qubo, &acc, rng, &mut log, &mut best) {
-                    // The best state is the current one with the flips after it undone.
-                    best_sign.copy_from_slice(&w.sign);
-                    for &i in &log[k..] {
-                        best_sign[i as usize] = -best_sign[i as usize];
-                    }
-                }
-                attempts += n as u64;
+                lanes.sweep(qubo, &acc, &mut rngs);
+                proposals += (n * L) as u64;
                 if let Some(why) = clock.should_stop() {
                     stop = Some(why);
                     break 'outer;
                 }
             }
         }
-        x.copy_from_slice(&Walker::state(&best_sign));
-        (x, attempts, stop)
+        let best = lanes.best.iter().copied().fold(f64::INFINITY, f64::min);
+        clock.advance(L as u64, Some(best));
+        (
+            (0..L).map(|l| lanes.best_state(l)).collect(),
+            proposals,
+            stop,
+        )
+    }
+}
+
+/// How reads are split into lane groups of 8, 4, 2 or 1.
+///
+/// Any split gives the same results (each lane equals a lone read), so this only tunes
+/// speed. With few reads each thread gets a near-equal share (10 reads on 2 threads: 4 + 1
+/// lanes each); with many, groups of 8 are computed on demand so a huge `num_reads` costs no
+/// memory up front.
+pub(crate) enum LaneGroups {
+    /// An explicit list of `(first read, width)`.
+    Balanced(Vec<(usize, usize)>),
+    /// `full` groups of 8, then the remainder as 4/2/1-wide groups.
+    Uniform {
+        full: usize,
+        tail: Vec<(usize, usize)>,
+    },
+}
+
+/// Groups of 8, 4, 2, 1 covering `start..end`.
+fn decompose(start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let mut k = start;
+    while k < end {
+        let width = [8, 4, 2, 1]
+            .into_iter()
+            .find(|&w| w <= end - k)
+            .unwrap_or(1);
+        out.push((k, width));
+        k += width;
+    }
+}
+
+impl LaneGroups {
+    pub(crate) fn new(num_reads: usize, threads: usize) -> Self {
+        let threads = threads.max(1);
+        if num_reads >= 64 * threads {
+            let full = num_reads / 8;
+            let mut tail = Vec::new();
+            decompose(full * 8, num_reads, &mut tail);
+            return LaneGroups::Uniform { full, tail };
+        }
+        let share = num_reads.div_ceil(threads).max(1);
+        let mut out = Vec::new();
+        let mut start = 0;
+        while start < num_reads {
+            let end = (start + share).min(num_reads);
+            decompose(start, end, &mut out);
+            start = end;
+        }
+        LaneGroups::Balanced(out)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            LaneGroups::Balanced(v) => v.len(),
+            LaneGroups::Uniform { full, tail } => full + tail.len(),
+        }
+    }
+
+    /// `(first read, width)` of group `g`.
+    pub(crate) fn get(&self, g: usize) -> (usize, usize) {
+        match self {
+            LaneGroups::Balanced(v) => v[g],
+            LaneGroups::Uniform { full, .. } if g < *full => (8 * g, 8),
+            LaneGroups::Uniform { full, tail } => tail[g - full],
+        }
     }
 }
 
@@ -323,22 +260,17 @@ impl Solver for SimulatedAnnealing {
         let num_reads = resolve_num_reads(self.num_reads, initial, DEFAULT_NUM_READS)?;
         let (betas, range) = self.betas(qubo)?;
         let seed = ctl.resolve_seed();
-        let n = qubo.num_vars();
         let clock = ctl.start(num_reads as u64);
         fin.sampling();
-        let (tally, attempts, stop) = run_reads(num_reads, &clock, |r| {
-            let mut rng = read_rng(seed, r as u64);
-            let x = match initial.and_then(|s| s.get(r)) {
-                Some(s) => s.clone(),
-                None => {
-                    let mut x = vec![0u8; n];
-                    random_state(&mut rng, &mut x);
-                    x
-                }
-            };
-            let (best, attempts, stop) = self.read(qubo, &betas, x, &mut rng, &clock);
-            clock.advance(1, Some(qubo.energy(&best)));
-            (Some(best), attempts, stop)
+        let groups = LaneGroups::new(num_reads, rayon::current_num_threads());
+        let (tally, attempts, stop) = run_units(groups.len(), &clock, |g| {
+            let (first, width) = groups.get(g);
+            match width {
+                8 => self.group::<8>(qubo, &betas, first, seed, &clock),
+                4 => self.group::<4>(qubo, &betas, first, seed, &clock),
+                2 => self.group::<2>(qubo, &betas, first, seed, &clock),
+                _ => self.group::<1>(qubo, &betas, first, seed, &clock),
+            }
         });
         let termination = stop.unwrap_or(Termination::Completed);
         if tally.is_empty() {
@@ -360,38 +292,41 @@ mod tests {
     use crate::testing::random_qubo;
 
     #[test]
-    fn table_matches_exp() {
-        let q = random_qubo(300, 0.1, true, 1);
-        let mut acc = Acceptance::for_model(&q);
-        assert!(acc.table_len > 0);
-        for beta in [0.0, 0.01, 0.3, 2.0] {
-            acc.set_beta(beta);
-            for d in 1..=acc.table_len.min(100) {
-                let want = (-beta * d as f64).exp();
-                let got = acc.table[d] as f64 / TWO_POW_64;
-                if beta * (d as f64) < CUTOFF_BETA_DELTA {
-                    assert!((got - want).abs() <= 1e-12 * want.max(1e-300) + 1e-19, "{beta} {d}");
+    fn lane_groups_cover_every_read_once() {
+        for reads in [1usize, 7, 10, 64, 100, 1001, 5000] {
+            for threads in [1usize, 2, 3, 16] {
+                let g = LaneGroups::new(reads, threads);
+                let mut next = 0;
+                for (first, width) in (0..g.len()).map(|k| g.get(k)) {
+                    assert_eq!(first, next);
+                    assert!([1, 2, 4, 8].contains(&width));
+                    next += width;
                 }
+                assert_eq!(next, reads);
             }
         }
-        let real = random_qubo(50, 0.5, false, 1);
-        assert_eq!(Acceptance::for_model(&real).table_len, 0);
     }
 
     #[test]
-    fn acceptance_rate_is_metropolis() {
-        // At β = ln 2 a move with Δ = 1 is accepted half the time, through both paths.
-        use rand::SeedableRng;
-        for integral in [true, false] {
-            let q = random_qubo(200, 0.2, integral, 3);
-            let mut acc = Acceptance::for_model(&q);
-            acc.set_beta(std::f64::consts::LN_2);
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
-            let trials = 200_000;
-            let hits = (0..trials).filter(|_| acc.accept(1.0, &mut rng)).count();
-            let rate = hits as f64 / trials as f64;
-            assert!((rate - 0.5).abs() < 0.005, "rate {rate} (integral: {integral})");
-        }
+    fn results_do_not_depend_on_lane_grouping() {
+        // 10 reads on 1 thread (8 + 2 lanes) and on 2 threads (4 + 1 per thread).
+        let q = random_qubo(80, 0.2, false, 2);
+        let sa = SimulatedAnnealing {
+            num_reads: Some(10),
+            num_sweeps: 100,
+            ..Default::default()
+        };
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let a = one.install(|| sa.sample(&q, &RunControl::new().seed(4)).unwrap());
+        let b = two.install(|| sa.sample(&q, &RunControl::new().seed(4)).unwrap());
+        assert_eq!(a.samples, b.samples);
     }
 
     #[test]
@@ -426,11 +361,27 @@ mod tests {
     fn parameters_are_checked() {
         let q = random_qubo(5, 0.5, true, 1);
         let bad = |s: SimulatedAnnealing| s.sample(&q, &RunControl::new()).is_err();
-        assert!(bad(SimulatedAnnealing { num_sweeps: 10, num_sweeps_per_beta: 3, ..Default::default() }));
-        assert!(bad(SimulatedAnnealing { beta_range: Some((0.0, 1.0)), ..Default::default() }));
-        assert!(bad(SimulatedAnnealing { beta_range: Some((f64::NAN, 1.0)), ..Default::default() }));
-        assert!(bad(SimulatedAnnealing { beta_schedule_type: BetaScheduleType::Custom, ..Default::default() }));
-        assert!(bad(SimulatedAnnealing { beta_schedule: Some(vec![1.0]), ..Default::default() }));
+        assert!(bad(SimulatedAnnealing {
+            num_sweeps: 10,
+            num_sweeps_per_beta: 3,
+            ..Default::default()
+        }));
+        assert!(bad(SimulatedAnnealing {
+            beta_range: Some((0.0, 1.0)),
+            ..Default::default()
+        }));
+        assert!(bad(SimulatedAnnealing {
+            beta_range: Some((f64::NAN, 1.0)),
+            ..Default::default()
+        }));
+        assert!(bad(SimulatedAnnealing {
+            beta_schedule_type: BetaScheduleType::Custom,
+            ..Default::default()
+        }));
+        assert!(bad(SimulatedAnnealing {
+            beta_schedule: Some(vec![1.0]),
+            ..Default::default()
+        }));
         assert!(!bad(SimulatedAnnealing {
             beta_range: Some((0.0, 1.0)),
             beta_schedule_type: BetaScheduleType::Linear,

@@ -25,7 +25,9 @@ impl std::str::FromStr for BetaScheduleType {
             "geometric" => Ok(Self::Geometric),
             "linear" => Ok(Self::Linear),
             "custom" => Ok(Self::Custom),
-            _ => Err(format!("unknown beta schedule type {s:?} (geometric, linear or custom)")),
+            _ => Err(format!(
+                "unknown beta schedule type {s:?} (geometric, linear or custom)"
+            )),
         }
     }
 }
@@ -132,7 +134,10 @@ mod tests {
         assert_eq!(g[2], 10.0);
         let l = beta_schedule(BetaScheduleType::Linear, (0.0, 1.0), 5);
         assert_eq!(l, vec![0.0, 0.25, 0.5, 0.75, 1.0]);
-        assert_eq!(beta_schedule(BetaScheduleType::Geometric, (0.1, 10.0), 1), vec![10.0]);
+        assert_eq!(
+            beta_schedule(BetaScheduleType::Geometric, (0.1, 10.0), 1),
+            vec![10.0]
+        );
     }
 
     #[test]
