@@ -90,3 +90,28 @@ fn parallel_tempering_passes_the_kit() {
         },
     );
 }
+
+#[test]
+fn tabu_passes_the_kit() {
+    use quboflow::solvers::Tabu;
+    use std::time::Duration;
+    // A phase budget, not a timeout, bounds the fast runs: they must be reproducible.
+    let fast = Tabu {
+        num_reads: Some(3),
+        num_restarts: 5,
+        timeout: Some(Duration::from_secs(600)),
+        ..Default::default()
+    };
+    let heavy = Tabu {
+        timeout: Some(Duration::from_secs(600)),
+        ..Default::default()
+    };
+    check_solver(
+        &fast,
+        &heavy,
+        &KitOptions {
+            expect_optimum: true,
+            ..Default::default()
+        },
+    );
+}

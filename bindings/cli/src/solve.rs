@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use quboflow::io::Model;
 use quboflow::solvers::{
-    BetaScheduleType, Exact, ParallelTempering, SimulatedAnnealing, SteepestDescent,
+    BetaScheduleType, Exact, ParallelTempering, SimulatedAnnealing, SteepestDescent, Tabu,
 };
 use quboflow::{RunControl, SampleSet, Solver, Termination};
 use serde_json::{Value, json};
@@ -28,6 +28,8 @@ pub(crate) enum SolverKind {
     Sa,
     /// Parallel tempering (replica exchange).
     Pt,
+    /// Multistart tabu search (Palubeckis MST2 family).
+    Tabu,
 }
 
 /// Arguments of `quboflow solve`.
@@ -87,6 +89,22 @@ pub(crate) struct SolveArgs {
     /// [pt] Number of replicas (temperatures) (default 32).
     #[arg(long)]
     num_replicas: Option<usize>,
+
+    /// [tabu] Iterations a flipped variable stays tabu (default min(20, n/4)).
+    #[arg(long)]
+    tenure: Option<usize>,
+
+    /// [tabu] Tabu phases per read: the first plus restarts (default 1000000).
+    #[arg(long)]
+    num_restarts: Option<usize>,
+
+    /// [tabu] Iterations without improvement that end a phase (default clamp(20n, 2000, 100000)).
+    #[arg(long)]
+    max_stagnation: Option<usize>,
+
+    /// [tabu] Budget per read in seconds (default: --time-limit, else 0.02 as in dwave-samplers).
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
 
     /// [exact] How many of the lowest-energy states to return (default 10).
     #[arg(long)]
@@ -173,6 +191,17 @@ impl SolveArgs {
                     initial_states: self.initial_states()?,
                 })
             }
+            SolverKind::Tabu => {
+                let d = Tabu::default();
+                Box::new(Tabu {
+                    num_reads: self.num_reads,
+                    tenure: self.tenure,
+                    num_restarts: self.num_restarts.unwrap_or(d.num_restarts),
+                    max_stagnation: self.max_stagnation,
+                    timeout: self.timeout.map(seconds).transpose()?,
+                    initial_states: self.initial_states()?,
+                })
+            }
             SolverKind::Pt => {
                 let d = ParallelTempering::default();
                 Box::new(ParallelTempering {
@@ -187,11 +216,16 @@ impl SolveArgs {
     }
 
     fn time_limit(&self) -> anyhow::Result<Option<Duration>> {
-        match self.time_limit {
-            None => Ok(None),
-            Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
-            Some(s) => anyhow::bail!("--time-limit must be a positive number of seconds, not {s}"),
-        }
+        self.time_limit.map(seconds).transpose()
+    }
+}
+
+/// A positive, finite number of seconds as a duration.
+fn seconds(s: f64) -> anyhow::Result<Duration> {
+    if s.is_finite() && s > 0.0 {
+        Ok(Duration::from_secs_f64(s))
+    } else {
+        anyhow::bail!("a time must be a positive number of seconds, not {s}")
     }
 }
 

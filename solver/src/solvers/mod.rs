@@ -1,5 +1,5 @@
 //! Classical solvers: exhaustive enumeration, steepest descent, simulated annealing,
-//! parallel tempering.
+//! parallel tempering, tabu search.
 
 mod anneal;
 mod common;
@@ -8,9 +8,11 @@ pub mod exact;
 pub mod pt;
 pub mod sa;
 pub mod schedule;
+pub mod tabu;
 
 pub use descent::SteepestDescent;
 pub use exact::Exact;
 pub use pt::ParallelTempering;
 pub use sa::SimulatedAnnealing;
 pub use schedule::BetaScheduleType;
+pub use tabu::Tabu;

@@ -190,10 +190,7 @@ pub(crate) enum LaneGroups {
 fn decompose(start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let mut k = start;
     while k < end {
-        let width = [8, 4, 2, 1]
-            .into_iter()
-            .find(|&w| w <= end - k)
-            .unwrap_or(1);
+        let width = [4, 2, 1].into_iter().find(|&w| w <= end - k).unwrap_or(1);
         out.push((k, width));
         k += width;
     }
