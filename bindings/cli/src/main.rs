@@ -33,7 +33,7 @@ enum Command {
     /// Convert between the writable formats (qubo, coo, json).
     Convert(convert::ConvertArgs),
     /// Solve a model and print the best solution (energy and native objective).
-    Solve(solve::SolveArgs),
+    Solve(Box<solve::SolveArgs>),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
