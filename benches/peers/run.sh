@@ -19,6 +19,7 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install --quiet --upgrade pip
 fi
 "$venv/bin/pip" install --quiet -r "$here/requirements.txt"
-(cd "$root" && cargo build --release --quiet -p quboflow-cli)
+(cd "$root" && cargo build --release --quiet -p quboflow-cli -p quboflow-benches --bins)
 export QUBOFLOW_BIN="$root/target/release/quboflow"
+export QUBOFLOW_SA_THROUGHPUT="$root/target/release/sa_throughput"
 exec "$venv/bin/python" "$here/compare.py" "$@"

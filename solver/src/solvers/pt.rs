@@ -112,11 +112,11 @@ impl ParallelTempering {
             None
         };
         // Walker k starts at temperature k; `temp_of[w]` and `walker_at[t]` track swaps.
-        let mut walkers: Vec<(Lanes<1>, [Xoshiro256PlusPlus; 1])> = (0..r)
+        let mut walkers: Vec<(Lanes<f64, 1>, [Xoshiro256PlusPlus; 1])> = (0..r)
             .map(|k| {
                 let mut rng = read_rng(read_seed, k as u64);
                 let x = start_state(initial, k, n, &mut rng);
-                (Lanes::<1>::new(qubo, &[x]), [rng])
+                (Lanes::<f64, 1>::new(qubo, &[x]), [rng])
             })
             .collect();
         let accs: Vec<Acceptance> = betas

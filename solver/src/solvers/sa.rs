@@ -3,7 +3,7 @@
 use rand::rngs::Xoshiro256PlusPlus;
 use serde_json::json;
 
-use super::anneal::{Acceptance, Lanes};
+use super::anneal::{Acceptance, LaneFloat, Lanes, f32_exact};
 use super::common::{
     Finisher, UnitOutcome, check_initial_states, read_rng, resolve_num_reads, run_units,
     start_state,
@@ -130,7 +130,7 @@ impl SimulatedAnnealing {
     }
 
     /// Anneals reads `first .. first + L` in lock-step lanes; returns their best states.
-    fn group<const L: usize>(
+    fn group<F: LaneFloat, const L: usize>(
         &self,
         qubo: &Qubo,
         betas: &[f64],
@@ -145,7 +145,7 @@ impl SimulatedAnnealing {
         let starts: Vec<Vec<u8>> = (0..L)
             .map(|l| start_state(initial, first + l, n, &mut rngs[l]))
             .collect();
-        let mut lanes = Lanes::<L>::new(qubo, &starts);
+        let mut lanes = Lanes::<F, L>::new(qubo, &starts);
         let mut acc = Acceptance::for_model(qubo);
         let mut proposals = 0u64;
         let mut stop = None;
@@ -170,47 +170,54 @@ impl SimulatedAnnealing {
     }
 }
 
-/// How reads are split into lane groups of 8, 4, 2 or 1.
+/// How reads are split into lane groups of 1 to 8 reads.
 ///
 /// Any split gives the same results (each lane equals a lone read), so this only tunes
-/// speed. With few reads each thread gets a near-equal share (10 reads on 2 threads: 4 + 1
-/// lanes each); with many, groups of 8 are computed on demand so a huge `num_reads` costs no
+/// speed. With few reads each thread gets a near-equal share in as few groups as possible
+/// (10 reads on 2 threads: one 5-lane group each — a lone read costs almost as much as a
+/// group); with many, full groups are computed on demand so a huge `num_reads` costs no
 /// memory up front.
 pub(crate) enum LaneGroups {
     /// An explicit list of `(first read, width)`.
     Balanced(Vec<(usize, usize)>),
-    /// `full` groups of 8, then the remainder as 4/2/1-wide groups.
+    /// `full` groups of `width`, then the remainder in narrower groups.
     Uniform {
         full: usize,
+        width: usize,
         tail: Vec<(usize, usize)>,
     },
 }
 
-/// Groups of 8, 4, 2, 1 covering `start..end`.
-fn decompose(start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+/// Groups of `max_width` covering `start..end`, the last one narrower if need be.
+fn decompose(start: usize, end: usize, max_width: usize, out: &mut Vec<(usize, usize)>) {
     let mut k = start;
     while k < end {
-        let width = [4, 2, 1].into_iter().find(|&w| w <= end - k).unwrap_or(1);
+        let width = max_width.min(end - k);
         out.push((k, width));
         k += width;
     }
 }
 
 impl LaneGroups {
-    pub(crate) fn new(num_reads: usize, threads: usize) -> Self {
+    /// Groups at most `max_width` wide (8 or 4), balanced over `threads`.
+    pub(crate) fn new(num_reads: usize, threads: usize, max_width: usize) -> Self {
         let threads = threads.max(1);
         if num_reads >= 64 * threads {
-            let full = num_reads / 8;
+            let full = num_reads / max_width;
             let mut tail = Vec::new();
-            decompose(full * 8, num_reads, &mut tail);
-            return LaneGroups::Uniform { full, tail };
+            decompose(full * max_width, num_reads, max_width, &mut tail);
+            return LaneGroups::Uniform {
+                full,
+                width: max_width,
+                tail,
+            };
         }
         let share = num_reads.div_ceil(threads).max(1);
         let mut out = Vec::new();
         let mut start = 0;
         while start < num_reads {
             let end = (start + share).min(num_reads);
-            decompose(start, end, &mut out);
+            decompose(start, end, max_width, &mut out);
             start = end;
         }
         LaneGroups::Balanced(out)
@@ -219,7 +226,7 @@ impl LaneGroups {
     pub(crate) fn len(&self) -> usize {
         match self {
             LaneGroups::Balanced(v) => v.len(),
-            LaneGroups::Uniform { full, tail } => full + tail.len(),
+            LaneGroups::Uniform { full, tail, .. } => full + tail.len(),
         }
     }
 
@@ -227,8 +234,8 @@ impl LaneGroups {
     pub(crate) fn get(&self, g: usize) -> (usize, usize) {
         match self {
             LaneGroups::Balanced(v) => v[g],
-            LaneGroups::Uniform { full, .. } if g < *full => (8 * g, 8),
-            LaneGroups::Uniform { full, tail } => tail[g - full],
+            LaneGroups::Uniform { full, width, .. } if g < *full => (width * g, *width),
+            LaneGroups::Uniform { full, tail, .. } => tail[g - full],
         }
     }
 }
@@ -259,14 +266,30 @@ impl Solver for SimulatedAnnealing {
         let seed = ctl.resolve_seed();
         let clock = ctl.start(num_reads as u64);
         fin.sampling();
-        let groups = LaneGroups::new(num_reads, rayon::current_num_threads());
+        // f32 lanes are exact on integer models with small fields (same trajectories as
+        // f64) and fit 8 lanes in 32 B per variable; otherwise 4 lanes of f64.
+        let single = f32_exact(qubo);
+        let groups = LaneGroups::new(
+            num_reads,
+            rayon::current_num_threads(),
+            if single { 8 } else { 4 },
+        );
         let (tally, attempts, stop) = run_units(groups.len(), &clock, |g| {
             let (first, width) = groups.get(g);
-            match width {
-                8 => self.group::<8>(qubo, &betas, first, seed, &clock),
-                4 => self.group::<4>(qubo, &betas, first, seed, &clock),
-                2 => self.group::<2>(qubo, &betas, first, seed, &clock),
-                _ => self.group::<1>(qubo, &betas, first, seed, &clock),
+            let (b, c) = (&betas, &clock);
+            match (single, width) {
+                (true, 8) => self.group::<f32, 8>(qubo, b, first, seed, c),
+                (true, 7) => self.group::<f32, 7>(qubo, b, first, seed, c),
+                (true, 6) => self.group::<f32, 6>(qubo, b, first, seed, c),
+                (true, 5) => self.group::<f32, 5>(qubo, b, first, seed, c),
+                (true, 4) => self.group::<f32, 4>(qubo, b, first, seed, c),
+                (true, 3) => self.group::<f32, 3>(qubo, b, first, seed, c),
+                (true, 2) => self.group::<f32, 2>(qubo, b, first, seed, c),
+                (true, _) => self.group::<f32, 1>(qubo, b, first, seed, c),
+                (false, 4) => self.group::<f64, 4>(qubo, b, first, seed, c),
+                (false, 3) => self.group::<f64, 3>(qubo, b, first, seed, c),
+                (false, 2) => self.group::<f64, 2>(qubo, b, first, seed, c),
+                (false, _) => self.group::<f64, 1>(qubo, b, first, seed, c),
             }
         });
         let termination = stop.unwrap_or(Termination::Completed);
@@ -292,11 +315,11 @@ mod tests {
     fn lane_groups_cover_every_read_once() {
         for reads in [1usize, 7, 10, 64, 100, 1001, 5000] {
             for threads in [1usize, 2, 3, 16] {
-                let g = LaneGroups::new(reads, threads);
+                let g = LaneGroups::new(reads, threads, 8);
                 let mut next = 0;
                 for (first, width) in (0..g.len()).map(|k| g.get(k)) {
                     assert_eq!(first, next);
-                    assert!([1, 2, 4, 8].contains(&width));
+                    assert!((1..=8).contains(&width));
                     next += width;
                 }
                 assert_eq!(next, reads);
@@ -306,7 +329,7 @@ mod tests {
 
     #[test]
     fn results_do_not_depend_on_lane_grouping() {
-        // 10 reads on 1 thread (8 + 2 lanes) and on 2 threads (4 + 1 per thread).
+        // 10 reads on 1 thread (8 + 2 lanes) and on 2 threads (5 lanes each).
         let q = random_qubo(80, 0.2, false, 2);
         let sa = SimulatedAnnealing {
             num_reads: Some(10),
