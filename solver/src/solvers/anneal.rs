@@ -387,13 +387,13 @@ mod tests {
         }
     }
 
-    fn run<const L: usize>(
+    fn run<F: LaneFloat, const L: usize>(
         q: &Qubo,
         starts: &[Vec<u8>],
         seeds: &[u64],
         betas: &[f64],
     ) -> Vec<(Vec<u8>, Vec<u8>, f64)> {
-        let mut lanes = Lanes::<L>::new(q, starts);
+        let mut lanes = Lanes::<F, L>::new(q, starts);
         let mut rngs: [Xoshiro256PlusPlus; L] =
             std::array::from_fn(|l| Xoshiro256PlusPlus::seed_from_u64(seeds[l]));
         let mut acc = Acceptance::for_model(q);
