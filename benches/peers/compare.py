@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import dimod
+import dimod.serialization.coo
 import numpy as np
 from dwave.samplers import SimulatedAnnealingSampler, TabuSampler
 
