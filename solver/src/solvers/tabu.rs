@@ -279,14 +279,11 @@ impl Tabu {
             s.flip(i);
         }
         let tol = zero_tolerance(qubo);
-        loop {
-            let Some(&i) = chosen
-                .iter()
-                .filter(|&&i| s.delta[i] < -tol)
-                .min_by(|&&a, &&b| s.delta[a].total_cmp(&s.delta[b]).then(a.cmp(&b)))
-            else {
-                break;
-            };
+        while let Some(&i) = chosen
+            .iter()
+            .filter(|&&i| s.delta[i] < -tol)
+            .min_by(|&&a, &&b| s.delta[a].total_cmp(&s.delta[b]).then(a.cmp(&b)))
+        {
             s.flip(i);
         }
         s.state()
