@@ -190,13 +190,13 @@ def tabu_bqp(a) -> None:
 
 def gset_gap(a, solver: str) -> None:
     best = gset_best_known()
-    header(f"{solver} on {','.join(a.graphs)}: {a.time} s each, seeds 1..{a.seeds}")
+    header(f"{solver} on {','.join(a.graphs)}: {a.time} s each, seeds 1..{a.seeds}, quboflow on {a.threads} thread(s)")
     ours_gaps, peer_gaps = [], []
     for g in a.graphs:
         inst = Instance(data_dir() / "gset" / f"{g}.txt")
         for seed in range(1, a.seeds + 1):
             if solver == "tabu":
-                args = ["--solver", "tabu", "--time-limit", str(a.time)]
+                args = ["--solver", "tabu", "--time-limit", str(a.time), "--num-reads", str(a.reads)]
             else:
                 args = ["--solver", "pt", "--num-sweeps", "100000000", "--time-limit", str(a.time)]
             doc = quboflow([str(inst.path), *args, "--seed", str(seed)], a.threads)
@@ -245,6 +245,7 @@ def main() -> None:
         s.add_argument("--time", type=float, default=10.0)
         s.add_argument("--seeds", type=int, default=1)
         s.add_argument("--threads", type=int, default=1)
+        s.add_argument("--reads", type=int, default=1, help="tabu reads (one per thread is natural)")
         s.add_argument("--no-peer", dest="peer", action="store_false")
     a = p.parse_args()
     if a.cmd == "sa-throughput":

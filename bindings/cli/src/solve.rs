@@ -119,13 +119,10 @@ impl SolveArgs {
     /// Refuses flags that the chosen solver does not take, rather than ignoring them.
     fn check_flags(&self) -> anyhow::Result<()> {
         use SolverKind::*;
-        let flags: [(&str, bool, &[SolverKind]); 10] = [
-            ("--num-reads", self.num_reads.is_some(), &[Descent, Sa, Pt]),
-            (
-                "--initial-states",
-                self.initial_states.is_some(),
-                &[Descent, Sa, Pt],
-            ),
+        let reads: &[SolverKind] = &[Descent, Sa, Pt, Tabu];
+        let flags: [(&str, bool, &[SolverKind]); 14] = [
+            ("--num-reads", self.num_reads.is_some(), reads),
+            ("--initial-states", self.initial_states.is_some(), reads),
             ("--num-replicas", self.num_replicas.is_some(), &[Pt]),
             ("--num-states", self.num_states.is_some(), &[Exact]),
             ("--max-num-vars", self.max_num_vars.is_some(), &[Exact]),
@@ -142,6 +139,10 @@ impl SolveArgs {
                 &[Sa],
             ),
             ("--beta-schedule", self.beta_schedule.is_some(), &[Sa]),
+            ("--tenure", self.tenure.is_some(), &[Tabu]),
+            ("--num-restarts", self.num_restarts.is_some(), &[Tabu]),
+            ("--max-stagnation", self.max_stagnation.is_some(), &[Tabu]),
+            ("--timeout", self.timeout.is_some(), &[Tabu]),
         ];
         for (flag, set, owners) in flags {
             if set && !owners.contains(&self.solver) {

@@ -319,3 +319,69 @@ fn output_file_holds_every_sample_and_time_limits_are_flagged() {
         doc["best"]["energy"].as_f64().unwrap()
     );
 }
+
+#[test]
+fn every_solver_runs_with_its_flags_and_refuses_others() {
+    let p = repo("testdata/petersen.gset");
+    let p = p.to_str().unwrap();
+    let runs: [&[&str]; 5] = [
+        &[
+            "--solver",
+            "sa",
+            "--num-reads",
+            "4",
+            "--num-sweeps",
+            "50",
+            "--beta-range",
+            "0.1,3",
+        ],
+        &[
+            "--solver",
+            "sa",
+            "--beta-schedule",
+            "0.1,0.5,1,2",
+            "--num-sweeps-per-beta",
+            "5",
+        ],
+        &[
+            "--solver",
+            "tabu",
+            "--num-reads",
+            "2",
+            "--tenure",
+            "2",
+            "--num-restarts",
+            "3",
+            "--timeout",
+            "5",
+        ],
+        &[
+            "--solver",
+            "pt",
+            "--num-reads",
+            "2",
+            "--num-replicas",
+            "4",
+            "--num-sweeps",
+            "50",
+        ],
+        &["--solver", "descent", "--num-reads", "20"],
+    ];
+    for extra in runs {
+        let mut args = vec!["solve", p, "--json", "--seed", "3"];
+        args.extend_from_slice(extra);
+        let doc = json_of(&run(&args));
+        // The Petersen graph's maximum cut is 12; every solver finds it with these budgets.
+        assert_eq!(doc["best"]["objective"], 12.0, "{extra:?}");
+    }
+    for (solver, flag, value) in [
+        ("sa", "--tenure", "3"),
+        ("tabu", "--num-sweeps", "9"),
+        ("exact", "--timeout", "1"),
+        ("pt", "--beta-schedule", "1,2"),
+    ] {
+        let out = run(&["solve", p, "--solver", solver, flag, value]);
+        assert!(!out.status.success(), "{solver} {flag} accepted");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(flag));
+    }
+}
