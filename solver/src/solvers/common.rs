@@ -189,6 +189,24 @@ impl Finisher {
         self.sampling_start = Instant::now();
     }
 
+    /// Ends a sampling run: the termination from `stop`, an error when the run stopped before
+    /// any read finished, the `reads` counter, then [`Finisher::finish`].
+    pub(crate) fn complete(
+        self,
+        qubo: &Qubo,
+        tally: Tally,
+        mut info: Info,
+        stop: Option<Termination>,
+        clock: &RunClock,
+    ) -> crate::error::Result<SampleSet> {
+        let termination = stop.unwrap_or(Termination::Completed);
+        if tally.is_empty() {
+            return Err(clock.stopped_error(termination));
+        }
+        info.counters.insert("reads".into(), tally.num_reads());
+        Ok(self.finish(qubo, tally, info, termination))
+    }
+
     /// Recomputes every energy from its state (so reported energies are exact, not the
     /// incrementally accumulated ones) and builds the sample set.
     pub(crate) fn finish(

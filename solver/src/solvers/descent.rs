@@ -120,15 +120,10 @@ impl Solver for SteepestDescent {
             clock.advance(1, None);
             (vec![x], flips, stop)
         });
-        let termination = stop.unwrap_or(Termination::Completed);
-        if tally.is_empty() {
-            return Err(clock.stopped_error(termination));
-        }
         let mut info = Info::new(self.name(), self.params(), seed);
         info.params["num_reads"] = json!(num_reads);
-        info.counters.insert("reads".into(), tally.num_reads());
         info.counters.insert("flips".into(), flips);
-        Ok(fin.finish(qubo, tally, info, termination))
+        fin.complete(qubo, tally, info, stop, &clock)
     }
 }
 

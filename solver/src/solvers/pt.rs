@@ -11,7 +11,7 @@ use super::schedule::{BetaScheduleType, beta_schedule, check_beta_range, default
 use crate::control::{RunClock, RunControl, derive_seed};
 use crate::error::{Error, Result};
 use crate::qubo::Qubo;
-use crate::sampleset::{Info, SampleSet, Termination};
+use crate::sampleset::{Info, SampleSet};
 use crate::solver::Solver;
 
 /// Parallel tempering: `num_replicas` Metropolis walkers at fixed temperatures, with
@@ -193,15 +193,10 @@ impl Solver for ParallelTempering {
         let (tally, proposals, stop) = run_units(self.num_reads, &clock, |read| {
             self.run(qubo, &betas, read, seed, &clock)
         });
-        let termination = stop.unwrap_or(Termination::Completed);
-        if tally.is_empty() {
-            return Err(clock.stopped_error(termination));
-        }
         let mut info = Info::new(self.name(), self.params(), seed);
         info.params["beta_range"] = json!([betas[0], betas[betas.len() - 1]]);
         info.params["betas"] = json!(betas);
-        info.counters.insert("reads".into(), tally.num_reads());
         info.counters.insert("spin_flip_attempts".into(), proposals);
-        Ok(fin.finish(qubo, tally, info, termination))
+        fin.complete(qubo, tally, info, stop, &clock)
     }
 }

@@ -12,7 +12,7 @@ use super::schedule::{BetaScheduleType, beta_schedule, check_beta_range, default
 use crate::control::{RunClock, RunControl};
 use crate::error::{Error, Result};
 use crate::qubo::Qubo;
-use crate::sampleset::{Info, SampleSet, Termination};
+use crate::sampleset::{Info, SampleSet};
 use crate::solver::Solver;
 
 /// Simulated annealing with dwave-samplers' parameters and defaults.
@@ -293,17 +293,12 @@ impl Solver for SimulatedAnnealing {
                 (false, _) => self.group::<f64, 1>(qubo, b, first, seed, c),
             }
         });
-        let termination = stop.unwrap_or(Termination::Completed);
-        if tally.is_empty() {
-            return Err(clock.stopped_error(termination));
-        }
         let mut info = Info::new(self.name(), self.params(), seed);
         info.params["num_reads"] = json!(num_reads);
         info.params["beta_range"] = json!([range.0, range.1]);
         info.params["num_sweeps"] = json!(betas.len() * self.num_sweeps_per_beta);
-        info.counters.insert("reads".into(), tally.num_reads());
         info.counters.insert("spin_flip_attempts".into(), attempts);
-        Ok(fin.finish(qubo, tally, info, termination))
+        fin.complete(qubo, tally, info, stop, &clock)
     }
 }
 

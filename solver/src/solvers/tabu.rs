@@ -332,10 +332,6 @@ impl Solver for Tabu {
             clock.advance(1, Some(qubo.energy(&x)));
             (vec![x], its, stop)
         });
-        let termination = stop.unwrap_or(Termination::Completed);
-        if tally.is_empty() {
-            return Err(clock.stopped_error(termination));
-        }
         let mut info = Info::new(self.name(), self.params(), seed);
         info.params["num_reads"] = json!(num_reads);
         info.params["tenure"] = json!(self.tenure(n));
@@ -345,9 +341,8 @@ impl Solver for Tabu {
             Couplings::Dense(_) => "dense",
             Couplings::Sparse(_) => "sparse",
         });
-        info.counters.insert("reads".into(), tally.num_reads());
         info.counters.insert("iterations".into(), iterations);
-        Ok(fin.finish(qubo, tally, info, termination))
+        fin.complete(qubo, tally, info, stop, &clock)
     }
 }
 
