@@ -36,6 +36,8 @@ pub(crate) struct Acceptance {
     pub(crate) table: Vec<u64>,
     /// Largest |Δ| the model can produce.
     max_delta: f64,
+    /// Every coefficient is an integer.
+    integral: bool,
     beta: f64,
     cutoff: f64,
 }
@@ -63,9 +65,16 @@ impl Acceptance {
             table_len,
             table,
             max_delta,
+            integral,
             beta: 0.0,
             cutoff: f64::INFINITY,
         }
+    }
+
+    /// True when `f32` lanes are exact for this model: integer coefficients and every local
+    /// field (bounded by the largest `|h_i| + Σ_j |Q_ij|`) below 2²⁴.
+    pub(crate) fn f32_exact(&self) -> bool {
+        self.integral && self.max_delta < 16_777_216.0
     }
 
     /// Prepares for inverse temperature `beta`.
@@ -177,18 +186,6 @@ impl LaneFloat for f32 {
     fn to_f64(self) -> f64 {
         self as f64
     }
-}
-
-/// True when `f32` lanes are exact for this model: integer coefficients and every local
-/// field (bounded by `|h_i| + Σ_j |Q_ij|`) below 2²⁴.
-pub(crate) fn f32_exact(qubo: &Qubo) -> bool {
-    let integral = qubo.linear().iter().all(|w| w.fract() == 0.0)
-        && qubo.interactions().all(|(_, _, w)| w.fract() == 0.0);
-    integral
-        && (0..qubo.num_vars()).all(|i| {
-            let (_, v) = qubo.adjacency().row(i);
-            qubo.linear()[i].abs() + v.iter().map(|w| w.abs()).sum::<f64>() < 16_777_216.0
-        })
 }
 
 /// `L` reads in lock-step: spins `s = 1 − 2x` and local fields `f_i = h_i + Σ_j Q_ij x_j`.
@@ -422,10 +419,10 @@ mod tests {
             }
             if integral {
                 // f32 lanes are exact on integer models: the very same trajectories.
-                assert!(f32_exact(&q));
+                assert!(Acceptance::for_model(&q).f32_exact());
                 assert_eq!(run::<f32, 8>(&q, &starts, &seeds, &betas), eight);
             } else {
-                assert!(!f32_exact(&q));
+                assert!(!Acceptance::for_model(&q).f32_exact());
             }
         }
     }

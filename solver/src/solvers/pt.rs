@@ -99,6 +99,7 @@ impl ParallelTempering {
         &self,
         qubo: &Qubo,
         betas: &[f64],
+        acceptance: &Acceptance,
         read: usize,
         seed: u64,
         clock: &RunClock,
@@ -122,7 +123,7 @@ impl ParallelTempering {
         let accs: Vec<Acceptance> = betas
             .iter()
             .map(|&b| {
-                let mut a = Acceptance::for_model(qubo);
+                let mut a = acceptance.clone();
                 a.set_beta(b);
                 a
             })
@@ -187,11 +188,12 @@ impl Solver for ParallelTempering {
     fn sample(&self, qubo: &Qubo, ctl: &RunControl) -> Result<SampleSet> {
         let mut fin = Finisher::new();
         let betas = self.check(qubo)?;
+        let acceptance = Acceptance::for_model(qubo);
         let seed = ctl.resolve_seed();
         let clock = ctl.start(self.num_reads as u64);
         fin.sampling();
         let (tally, proposals, stop) = run_units(self.num_reads, &clock, |read| {
-            self.run(qubo, &betas, read, seed, &clock)
+            self.run(qubo, &betas, &acceptance, read, seed, &clock)
         });
         let mut info = Info::new(self.name(), self.params(), seed);
         info.params["beta_range"] = json!([betas[0], betas[betas.len() - 1]]);

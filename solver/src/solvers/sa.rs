@@ -3,7 +3,7 @@
 use rand::rngs::Xoshiro256PlusPlus;
 use serde_json::json;
 
-use super::anneal::{Acceptance, LaneFloat, Lanes, f32_exact};
+use super::anneal::{Acceptance, LaneFloat, Lanes};
 use super::common::{
     Finisher, UnitOutcome, check_initial_states, read_rng, resolve_num_reads, run_units,
     start_state,
@@ -135,6 +135,7 @@ impl SimulatedAnnealing {
         &self,
         qubo: &Qubo,
         betas: &[f64],
+        acceptance: &Acceptance,
         first: usize,
         seed: u64,
         clock: &RunClock,
@@ -147,7 +148,7 @@ impl SimulatedAnnealing {
             .map(|l| start_state(initial, first + l, n, &mut rngs[l]))
             .collect();
         let mut lanes = Lanes::<F, L>::new(qubo, &starts);
-        let mut acc = Acceptance::for_model(qubo);
+        let mut acc = acceptance.clone();
         let mut proposals = 0u64;
         let mut stop = None;
         'outer: for &beta in betas {
@@ -269,7 +270,9 @@ impl Solver for SimulatedAnnealing {
         fin.sampling();
         // f32 lanes are exact on integer models with small fields (same trajectories as
         // f64) and fit 8 lanes in 32 B per variable; otherwise 4 lanes of f64.
-        let single = f32_exact(qubo);
+        // One scan of the model (integrality, largest |Δ|), shared by every lane group.
+        let acceptance = Acceptance::for_model(qubo);
+        let single = acceptance.f32_exact();
         let groups = LaneGroups::new(
             num_reads,
             rayon::current_num_threads(),
@@ -277,20 +280,20 @@ impl Solver for SimulatedAnnealing {
         );
         let (tally, attempts, stop) = run_units(groups.len(), &clock, |g| {
             let (first, width) = groups.get(g);
-            let (b, c) = (&betas, &clock);
+            let (b, a, c) = (&betas, &acceptance, &clock);
             match (single, width) {
-                (true, 8) => self.group::<f32, 8>(qubo, b, first, seed, c),
-                (true, 7) => self.group::<f32, 7>(qubo, b, first, seed, c),
-                (true, 6) => self.group::<f32, 6>(qubo, b, first, seed, c),
-                (true, 5) => self.group::<f32, 5>(qubo, b, first, seed, c),
-                (true, 4) => self.group::<f32, 4>(qubo, b, first, seed, c),
-                (true, 3) => self.group::<f32, 3>(qubo, b, first, seed, c),
-                (true, 2) => self.group::<f32, 2>(qubo, b, first, seed, c),
-                (true, _) => self.group::<f32, 1>(qubo, b, first, seed, c),
-                (false, 4) => self.group::<f64, 4>(qubo, b, first, seed, c),
-                (false, 3) => self.group::<f64, 3>(qubo, b, first, seed, c),
-                (false, 2) => self.group::<f64, 2>(qubo, b, first, seed, c),
-                (false, _) => self.group::<f64, 1>(qubo, b, first, seed, c),
+                (true, 8) => self.group::<f32, 8>(qubo, b, a, first, seed, c),
+                (true, 7) => self.group::<f32, 7>(qubo, b, a, first, seed, c),
+                (true, 6) => self.group::<f32, 6>(qubo, b, a, first, seed, c),
+                (true, 5) => self.group::<f32, 5>(qubo, b, a, first, seed, c),
+                (true, 4) => self.group::<f32, 4>(qubo, b, a, first, seed, c),
+                (true, 3) => self.group::<f32, 3>(qubo, b, a, first, seed, c),
+                (true, 2) => self.group::<f32, 2>(qubo, b, a, first, seed, c),
+                (true, _) => self.group::<f32, 1>(qubo, b, a, first, seed, c),
+                (false, 4) => self.group::<f64, 4>(qubo, b, a, first, seed, c),
+                (false, 3) => self.group::<f64, 3>(qubo, b, a, first, seed, c),
+                (false, 2) => self.group::<f64, 2>(qubo, b, a, first, seed, c),
+                (false, _) => self.group::<f64, 1>(qubo, b, a, first, seed, c),
             }
         });
         let mut info = Info::new(self.name(), self.params(), seed);

@@ -196,11 +196,11 @@ impl Tabu {
         qubo: &Qubo,
         couplings: &Couplings<'_>,
         x0: Vec<u8>,
+        tol: f64,
         rng: &mut Xoshiro256PlusPlus,
         budget: &Budget<'_>,
     ) -> (Vec<u8>, u64, Option<Termination>) {
         let n = qubo.num_vars();
-        let tol = zero_tolerance(qubo);
         let tenure = self.tenure(n);
         let stagnation = self.max_stagnation(n);
         let mut best_x = x0.clone();
@@ -318,6 +318,7 @@ impl Solver for Tabu {
             .timeout
             .or(ctl.get_time_limit())
             .unwrap_or(DEFAULT_TIMEOUT);
+        let tol = zero_tolerance(qubo);
         let seed = ctl.resolve_seed();
         let clock = ctl.start(num_reads as u64);
         fin.sampling();
@@ -328,7 +329,7 @@ impl Solver for Tabu {
                 clock: &clock,
                 deadline: Instant::now() + timeout,
             };
-            let (x, its, stop) = self.read(qubo, &couplings, x0, &mut rng, &budget);
+            let (x, its, stop) = self.read(qubo, &couplings, x0, tol, &mut rng, &budget);
             clock.advance(1, Some(qubo.energy(&x)));
             (vec![x], its, stop)
         });
