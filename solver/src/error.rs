@@ -116,6 +116,26 @@ pub enum Error {
         reason: &'static str,
     },
 
+    /// A request needs more memory than the machine has available; refused before allocating.
+    #[error("{what} needs {required} bytes ({required_gib:.2} GiB) but only {available} bytes ({available_gib:.2} GiB) are available", required_gib = *.required as f64 / 1073741824.0, available_gib = *.available as f64 / 1073741824.0)]
+    OutOfMemory {
+        /// What was to be allocated (e.g. "a 40-qubit complex128 statevector").
+        what: String,
+        /// Bytes it needs.
+        required: u64,
+        /// Bytes available to this process.
+        available: u64,
+    },
+
+    /// A solver failed for a reason of its own (e.g. its optimiser reported an error).
+    #[error("{solver}: {message}")]
+    SolverFailed {
+        /// The solver's name.
+        solver: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+
     /// The run was cancelled before any result existed.
     #[error("cancelled before any sample was produced")]
     Cancelled,

@@ -21,6 +21,7 @@
 //! `x ∈ {0,1}ⁿ`; the Ising form uses dimod's `s = 2x − 1`. Readers attach an [`Objective`] so
 //! results can be reported in the file's own sense (cut weight, maximised value).
 
+pub mod constraints;
 pub mod control;
 pub mod csr;
 pub mod error;
@@ -34,6 +35,7 @@ pub mod solvers;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use constraints::{Constraints, KHot, Violation};
 pub use control::{Progress, RunClock, RunControl};
 pub use error::{Error, Location, Result};
 pub use ising::Ising;

@@ -83,6 +83,10 @@ pub struct Info {
     pub counters: std::collections::BTreeMap<String, u64>,
     /// The `quboflow` version that produced the result.
     pub version: String,
+    /// Solver-specific results beyond the samples (QAOA: depth, angles, ⟨C⟩ history, circuit
+    /// size). `null` for solvers that have none.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub extra: serde_json::Value,
 }
 
 impl Info {
@@ -96,6 +100,7 @@ impl Info {
             termination: Termination::Completed,
             counters: Default::default(),
             version: VERSION.to_string(),
+            extra: serde_json::Value::Null,
         }
     }
 }

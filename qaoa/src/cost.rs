@@ -1,0 +1,399 @@
+//! The cost diagonal C|x⟩ = E(x)|x⟩, built in one streaming pass and never one pass per term.
+//!
+//! The basis index is split into low bits (the first `L = min(n, 14)` qubits, one
+//! cache-resident block of `2^L` amplitudes) and high bits (the block number `b`). Then
+//!
+//! ```text
+//! E(b·2^L + l) = K_b + Σ_{i<L} h'_{b,i} l_i + Q_low(l)
+//! ```
+//!
+//! with `K_b` (the energy of the high bits alone), `h'_{b,i} = h_i + Σ_{j≥L} Q_ij x_j(b)` and
+//! `Q_low(l) = Σ_{i<j<L} Q_ij l_i l_j` (one shared table). Each block's costs then follow by
+//! bit-doubling, one addition per amplitude (`v[l + 2^k] = v[l] + h'_k`), and so do its phases
+//! (one complex multiplication per amplitude): no per-amplitude sine or cosine on any path.
+//!
+//! When every coefficient is an integer multiple of `2^-s` (s ≤ 10) and the energies span at
+//! most 65 536 such steps, the model also stores a `u8`/`u16` index per amplitude; a layer's
+//! phase is then one table lookup per amplitude with `e^{-iγc}` computed for the distinct
+//! levels only.
+
+use rayon::prelude::*;
+
+use quboflow::Qubo;
+
+use crate::real::Real;
+
+/// Qubits per contiguous low block.
+pub(crate) const LOW_BITS: usize = 14;
+
+/// Which phase path a model uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhaseKind {
+    /// Compact index per amplitude and a per-layer table of phases (`levels` distinct values).
+    Table {
+        /// Number of table entries.
+        levels: usize,
+        /// Bytes per index entry (1 or 2).
+        index_bytes: usize,
+    },
+    /// Phases from the block factors by bit-doubling (any real coefficients).
+    Factored,
+}
+
+enum CostIndex {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+}
+
+struct CostTable {
+    /// Lowest representable level, in scaled units.
+    base: f64,
+    /// `2^s`: scaled units per unit of energy.
+    scale: f64,
+    levels: usize,
+    index: CostIndex,
+}
+
+/// The cost diagonal of a QUBO over `n` qubits, in factored form plus an optional index.
+pub struct CostModel {
+    n: usize,
+    low: usize,
+    qlow: Vec<f64>,
+    block_const: Vec<f64>,
+    block_lin: Vec<f64>,
+    table: Option<CostTable>,
+}
+
+/// A layer's phases `e^{-iγE}` prepared for application block by block.
+pub(crate) enum PhaseLayer<F> {
+    Table { re: Vec<F>, im: Vec<F> },
+    Factored { gamma: f64, re: Vec<F>, im: Vec<F> },
+}
+
+impl CostModel {
+    /// Builds the model; `parallel` splits the index pass over threads.
+    pub fn new(qubo: &Qubo, parallel: bool) -> Self {
+        let n = qubo.num_vars();
+        let low = n.min(LOW_BITS);
+        let h = qubo.linear();
+        let adj = qubo.adjacency();
+        let block_len = 1usize << low;
+        let num_blocks = 1usize << (n - low);
+
+        // Q_low by doubling: adding bit k adds Σ_{j<k} Q_jk x_j.
+        let mut qlow = vec![0.0f64; block_len];
+        for k in 0..low {
+            let (cols, vals) = adj.row(k);
+            let lower: Vec<(usize, f64)> = cols
+                .iter()
+                .zip(vals)
+                .filter(|(j, _)| (**j as usize) < k)
+                .map(|(j, w)| (*j as usize, *w))
+                .collect();
+            let half = 1usize << k;
+            let (head, tail) = qlow.split_at_mut(half);
+            for (x, out) in tail[..half].iter_mut().enumerate() {
+                let add: f64 = lower
+                    .iter()
+                    .filter(|(j, _)| x >> j & 1 == 1)
+                    .map(|(_, w)| w)
+                    .sum();
+                *out = head[x] + add;
+            }
+        }
+
+        let factor = |b: usize| -> (f64, Vec<f64>) {
+            let bit = |j: usize| (b >> (j - low)) & 1 == 1;
+            let mut k = qubo.offset();
+            let mut lin: Vec<f64> = h[..low].to_vec();
+            for j in low..n {
+                if !bit(j) {
+                    continue;
+                }
+                k += h[j];
+                let (cols, vals) = adj.row(j);
+                for (&i, &w) in cols.iter().zip(vals) {
+                    let i = i as usize;
+                    if i < low {
+                        lin[i] += w;
+                    } else if i < j && bit(i) {
+                        k += w;
+                    }
+                }
+            }
+            (k, lin)
+        };
+        let factors: Vec<(f64, Vec<f64>)> = if parallel && num_blocks > 64 {
+            (0..num_blocks).into_par_iter().map(factor).collect()
+        } else {
+            (0..num_blocks).map(factor).collect()
+        };
+        let mut block_const = Vec::with_capacity(num_blocks);
+        let mut block_lin = Vec::with_capacity(num_blocks * low);
+        for (k, lin) in factors {
+            block_const.push(k);
+            block_lin.extend(lin);
+        }
+        let mut model = CostModel {
+            n,
+            low,
+            qlow,
+            block_const,
+            block_lin,
+            table: None,
+        };
+        model.table = model.build_table(qubo, parallel);
+        model
+    }
+
+    fn build_table(&self, qubo: &Qubo, parallel: bool) -> Option<CostTable> {
+        let coeffs = || {
+            qubo.linear()
+                .iter()
+                .copied()
+                .chain(qubo.interactions().map(|(_, _, w)| w))
+        };
+        let scale = (0..=10).map(|s| (1u64 << s) as f64).find(|&sc| {
+            coeffs()
+                .chain(std::iter::once(qubo.offset()))
+                .all(|c| (c * sc).fract() == 0.0 && (c * sc).abs() < (1u64 << 40) as f64)
+        })?;
+        let lo: f64 = qubo.offset() * scale + coeffs().map(|c| (c * scale).min(0.0)).sum::<f64>();
+        let hi: f64 = qubo.offset() * scale + coeffs().map(|c| (c * scale).max(0.0)).sum::<f64>();
+        let levels = (hi - lo) as usize + 1;
+        if levels > 1 << 16 {
+            return None;
+        }
+        let len = 1usize << self.n;
+        let block_len = self.block_len();
+        let fill = |b: usize, out: &mut dyn FnMut(usize, usize)| {
+            let mut v = vec![0.0f64; block_len];
+            self.fill_block_costs(b, &mut v);
+            for (l, c) in v.iter().enumerate() {
+                out(l, (c * scale - lo).round() as usize);
+            }
+        };
+        let index = if levels <= 256 {
+            let mut idx = vec![0u8; len];
+            let run = |(b, chunk): (usize, &mut [u8])| fill(b, &mut |l, k| chunk[l] = k as u8);
+            if parallel {
+                idx.par_chunks_mut(block_len).enumerate().for_each(run);
+            } else {
+                idx.chunks_mut(block_len).enumerate().for_each(run);
+            }
+            CostIndex::U8(idx)
+        } else {
+            let mut idx = vec![0u16; len];
+            let run = |(b, chunk): (usize, &mut [u16])| fill(b, &mut |l, k| chunk[l] = k as u16);
+            if parallel {
+                idx.par_chunks_mut(block_len).enumerate().for_each(run);
+            } else {
+                idx.chunks_mut(block_len).enumerate().for_each(run);
+            }
+            CostIndex::U16(idx)
+        };
+        Some(CostTable {
+            base: lo,
+            scale,
+            levels,
+            index,
+        })
+    }
+
+    /// Number of qubits.
+    pub fn num_qubits(&self) -> usize {
+        self.n
+    }
+
+    /// Qubits per low block (`min(n, 14)`).
+    pub(crate) fn low_bits(&self) -> usize {
+        self.low
+    }
+
+    /// Amplitudes per low block.
+    pub(crate) fn block_len(&self) -> usize {
+        1 << self.low
+    }
+
+    /// Which phase path is used.
+    pub fn phase_kind(&self) -> PhaseKind {
+        match &self.table {
+            Some(t) => PhaseKind::Table {
+                levels: t.levels,
+                index_bytes: match t.index {
+                    CostIndex::U8(_) => 1,
+                    CostIndex::U16(_) => 2,
+                },
+            },
+            None => PhaseKind::Factored,
+        }
+    }
+
+    /// Writes the energies of block `b` into `out` (length `2^L`).
+    pub(crate) fn fill_block_costs(&self, b: usize, out: &mut [f64]) {
+        out[0] = self.block_const[b];
+        let lin = &self.block_lin[b * self.low..(b + 1) * self.low];
+        for (k, &w) in lin.iter().enumerate() {
+            let half = 1usize << k;
+            let (head, tail) = out.split_at_mut(half);
+            for (t, &s) in tail[..half].iter_mut().zip(head.iter()) {
+                *t = s + w;
+            }
+        }
+        for (o, q) in out.iter_mut().zip(&self.qlow) {
+            *o += q;
+        }
+    }
+
+    /// The energy of basis state `x` (bit k = qubit k).
+    pub fn cost(&self, x: usize) -> f64 {
+        let b = x >> self.low;
+        let l = x & (self.block_len() - 1);
+        let lin = &self.block_lin[b * self.low..(b + 1) * self.low];
+        let mut e = self.block_const[b] + self.qlow[l];
+        for (k, w) in lin.iter().enumerate() {
+            if l >> k & 1 == 1 {
+                e += w;
+            }
+        }
+        e
+    }
+
+    /// The whole diagonal (2^n values); for tests and small n.
+    pub fn diagonal(&self) -> Vec<f64> {
+        let mut out = vec![0.0; 1 << self.n];
+        for (b, chunk) in out.chunks_mut(self.block_len()).enumerate() {
+            self.fill_block_costs(b, chunk);
+        }
+        out
+    }
+
+    /// Prepares `e^{-iγE}` for one layer.
+    pub(crate) fn prepare_phase<F: Real>(&self, gamma: f64) -> PhaseLayer<F> {
+        match &self.table {
+            Some(t) => {
+                let (re, im) = (0..t.levels)
+                    .map(|k| {
+                        let c = (t.base + k as f64) / t.scale;
+                        let (s, co) = (gamma * c).sin_cos();
+                        (F::from_f64(co), F::from_f64(-s))
+                    })
+                    .unzip();
+                PhaseLayer::Table { re, im }
+            }
+            None => {
+                let (re, im) = self
+                    .qlow
+                    .iter()
+                    .map(|&c| {
+                        let (s, co) = (gamma * c).sin_cos();
+                        (F::from_f64(co), F::from_f64(-s))
+                    })
+                    .unzip();
+                PhaseLayer::Factored { gamma, re, im }
+            }
+        }
+    }
+
+    /// Multiplies block `b` of a state by the prepared phases; `scratch` holds `2·2^L` values.
+    pub(crate) fn apply_phase<F: Real>(
+        &self,
+        layer: &PhaseLayer<F>,
+        b: usize,
+        re: &mut [F],
+        im: &mut [F],
+        scratch: &mut Vec<F>,
+    ) {
+        match (layer, &self.table) {
+            (PhaseLayer::Table { re: tr, im: ti }, Some(t)) => {
+                let start = b << self.low;
+                let len = re.len();
+                match &t.index {
+                    CostIndex::U8(idx) => phase_table(&idx[start..start + len], tr, ti, re, im),
+                    CostIndex::U16(idx) => phase_table(&idx[start..start + len], tr, ti, re, im),
+                }
+            }
+            (
+                PhaseLayer::Factored {
+                    gamma,
+                    re: qr,
+                    im: qi,
+                },
+                _,
+            ) => {
+                // Phases of K_b + Σ h'_k l_k by doubling, times the shared Q_low phases.
+                let len = re.len();
+                scratch.resize(2 * len, F::default());
+                let (pr, pi) = scratch.split_at_mut(len);
+                let (s, c) = (gamma * self.block_const[b]).sin_cos();
+                pr[0] = F::from_f64(c);
+                pi[0] = F::from_f64(-s);
+                let lin = &self.block_lin[b * self.low..(b + 1) * self.low];
+                for (k, &w) in lin.iter().enumerate() {
+                    let (s, c) = (gamma * w).sin_cos();
+                    let (wr, wi) = (F::from_f64(c), F::from_f64(-s));
+                    let half = 1usize << k;
+                    let (hr, tr) = pr.split_at_mut(half);
+                    let (hi, ti) = pi.split_at_mut(half);
+                    for l in 0..half {
+                        tr[l] = hr[l] * wr - hi[l] * wi;
+                        ti[l] = hr[l] * wi + hi[l] * wr;
+                    }
+                }
+                for l in 0..len {
+                    let (ar, ai) = (pr[l] * qr[l] - pi[l] * qi[l], pr[l] * qi[l] + pi[l] * qr[l]);
+                    let (xr, xi) = (re[l], im[l]);
+                    re[l] = xr * ar - xi * ai;
+                    im[l] = xr * ai + xi * ar;
+                }
+            }
+            (PhaseLayer::Table { .. }, None) => unreachable!("table phases need a table"),
+        }
+    }
+}
+
+#[inline]
+fn phase_table<F: Real, I: Copy + Into<usize>>(
+    idx: &[I],
+    tr: &[F],
+    ti: &[F],
+    re: &mut [F],
+    im: &mut [F],
+) {
+    for ((r, i), &k) in re.iter_mut().zip(im.iter_mut()).zip(idx) {
+        let k: usize = k.into();
+        let (ar, ai) = (tr[k], ti[k]);
+        let (xr, xi) = (*r, *i);
+        *r = xr * ar - xi * ai;
+        *i = xr * ai + xi * ar;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quboflow::testing::random_qubo;
+
+    #[test]
+    fn diagonal_matches_energy_for_both_paths() {
+        for (n, integer) in [(1, true), (5, true), (9, false), (16, true), (17, false)] {
+            let q = random_qubo(n, 0.4, integer, 11 + n as u64);
+            let m = CostModel::new(&q, n % 2 == 0);
+            assert_eq!(m.table.is_some(), integer, "n={n}");
+            let d = m.diagonal();
+            for x in (0..1usize << n).step_by(1 + (1 << n) / 3000) {
+                let bits: Vec<u8> = (0..n).map(|k| (x >> k & 1) as u8).collect();
+                let e = q.energy(&bits);
+                assert!((d[x] - e).abs() < 1e-9 * (1.0 + e.abs()), "n={n} x={x}");
+                assert!((m.cost(x) - e).abs() < 1e-9 * (1.0 + e.abs()));
+                if let Some(t) = &m.table {
+                    let k = match &t.index {
+                        CostIndex::U8(v) => v[x] as usize,
+                        CostIndex::U16(v) => v[x] as usize,
+                    };
+                    assert_eq!((t.base + k as f64) / t.scale, e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,487 @@
+//! The statevector engine: ⟨C⟩, states and exact gradients for given angles.
+
+use rayon::prelude::*;
+
+use quboflow::{Constraints, Qubo};
+
+use crate::cost::{CostModel, PhaseLayer};
+use crate::error::{Error, Result};
+use crate::kernel::{for_each_block, for_each_slab, high_groups, rotate, rotate_dual, row_width};
+use crate::memory::check_memory;
+use crate::mixer::{InitialState, MixerKind, MixerPlan};
+use crate::real::Real;
+use crate::state::StateVector;
+
+/// QAOA angles: `gamma[l]` and `beta[l]` for layers `l = 0..p` (layer 0 applied first).
+///
+/// The circuit is `U = Π_l e^{-iβ_l B} e^{-iγ_l C}` on the start state, `C` the QUBO energy
+/// (offset included) and `B = Σ_j X_j` (or the XY mixer). The flat form used by optimisers
+/// and the CLI is `[γ_1 … γ_p, β_1 … β_p]`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Angles {
+    /// Phase angles, one per layer.
+    pub gamma: Vec<f64>,
+    /// Mixer angles, one per layer.
+    pub beta: Vec<f64>,
+}
+
+impl Angles {
+    /// Angles from `[γ_1 … γ_p, β_1 … β_p]`.
+    pub fn from_flat(flat: &[f64]) -> Result<Self> {
+        if flat.is_empty() || flat.len() % 2 != 0 {
+            return Err(Error::InvalidAngles(format!(
+                "expected 2p values (γ_1..γ_p, β_1..β_p), got {}",
+                flat.len()
+            )));
+        }
+        let p = flat.len() / 2;
+        let a = Angles {
+            gamma: flat[..p].to_vec(),
+            beta: flat[p..].to_vec(),
+        };
+        a.validate()?;
+        Ok(a)
+    }
+
+    /// `[γ_1 … γ_p, β_1 … β_p]`.
+    pub fn to_flat(&self) -> Vec<f64> {
+        self.gamma.iter().chain(&self.beta).copied().collect()
+    }
+
+    /// The depth `p`.
+    pub fn depth(&self) -> usize {
+        self.gamma.len()
+    }
+
+    /// Checks equal lengths, at least one layer and finite values.
+    pub fn validate(&self) -> Result<()> {
+        if self.gamma.len() != self.beta.len() || self.gamma.is_empty() {
+            return Err(Error::InvalidAngles(format!(
+                "{} γ and {} β values; need the same number, at least one",
+                self.gamma.len(),
+                self.beta.len()
+            )));
+        }
+        if let Some(v) = self.gamma.iter().chain(&self.beta).find(|v| !v.is_finite()) {
+            return Err(Error::InvalidAngles(format!("{v} is not a finite angle")));
+        }
+        Ok(())
+    }
+}
+
+/// When the engine splits work over threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Parallelism {
+    /// Parallel from [`PARALLEL_THRESHOLD`] qubits on, serial below. The default.
+    #[default]
+    Auto,
+    /// Always the serial driver (the test twin).
+    Serial,
+    /// Always the rayon driver (where there is more than one block).
+    Parallel,
+}
+
+/// Qubits from which [`Parallelism::Auto`] uses threads (2^16 amplitudes = 1 MiB).
+pub const PARALLEL_THRESHOLD: usize = 16;
+
+/// Options of an [`Engine`].
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// The mixer. Default: X.
+    pub mixer: MixerKind,
+    /// Groups for XY mixers and their start states. Default: none.
+    pub constraints: Option<Constraints>,
+    /// Trotter steps per XY layer. Default: 1 (0 is read as 1).
+    pub trotter_steps: usize,
+    /// Start state. Default: `Auto`.
+    pub initial_state: InitialState,
+    /// Threading. Default: `Auto`.
+    pub parallelism: Parallelism,
+}
+
+/// A prepared QAOA simulation of one QUBO in precision `F` (`f64`: complex128, `f32`: complex64).
+///
+/// ```
+/// use quboflow::QuboBuilder;
+/// use quboflow_qaoa::{Angles, Engine, EngineOptions};
+/// // Max-Cut of one edge as a QUBO: E = 2·x0·x1 − x0 − x1 (−1 when cut).
+/// let mut b = QuboBuilder::new(2);
+/// b.add_linear(0, -1.0).add_linear(1, -1.0).add_quadratic(0, 1, 2.0);
+/// let engine = Engine::<f64>::new(&b.build()?, &EngineOptions::default())?;
+/// let angles = Angles { gamma: vec![-0.6155], beta: vec![0.3927] };
+/// let e = engine.expectation(&angles)?;
+/// assert!(e < -0.5 && e >= -1.0);
+/// let (e2, grad) = engine.gradient(&angles)?;
+/// assert!((e - e2).abs() < 1e-12 && grad.len() == 2);
+/// # Ok::<(), quboflow_qaoa::Error>(())
+/// ```
+pub struct Engine<F: Real> {
+    cost: CostModel,
+    plan: MixerPlan,
+    n: usize,
+    parallel: bool,
+    _f: std::marker::PhantomData<F>,
+}
+
+struct Scratch<F> {
+    phase: Vec<F>,
+    cost: Vec<f64>,
+}
+
+impl<F: Real> Engine<F> {
+    /// Checks memory, then builds the cost diagonal (one streaming pass).
+    pub fn new(qubo: &Qubo, options: &EngineOptions) -> Result<Self> {
+        let n = qubo.num_vars();
+        if n == 0 {
+            return Err(Error::InvalidParameter {
+                name: "qubo",
+                reason: "the model has no variables".into(),
+            });
+        }
+        check_memory(n, F::PRECISION, 1)?;
+        let plan = MixerPlan::new(
+            n,
+            options.mixer,
+            options.constraints.as_ref(),
+            options.trotter_steps.max(1),
+            options.initial_state,
+        )?;
+        let parallel = match options.parallelism {
+            Parallelism::Auto => n >= PARALLEL_THRESHOLD && rayon::current_num_threads() > 1,
+            Parallelism::Serial => false,
+            Parallelism::Parallel => true,
+        };
+        let cost = CostModel::new(qubo, parallel);
+        Ok(Engine {
+            cost,
+            plan,
+            n,
+            parallel,
+            _f: std::marker::PhantomData,
+        })
+    }
+
+    /// Number of qubits.
+    pub fn num_qubits(&self) -> usize {
+        self.n
+    }
+
+    /// The cost diagonal.
+    pub fn cost_model(&self) -> &CostModel {
+        &self.cost
+    }
+
+    /// The mixer in use.
+    pub fn mixer(&self) -> MixerKind {
+        self.plan.kind
+    }
+
+    /// Whether the parallel driver runs.
+    pub fn is_parallel(&self) -> bool {
+        self.parallel
+    }
+
+    /// The pair hops `(a, b)` of one Trotter step of the XY mixer (empty for X).
+    pub fn xy_pairs(&self) -> &[(usize, usize)] {
+        &self.plan.pairs
+    }
+
+    /// Trotter steps per XY layer.
+    pub fn trotter_steps(&self) -> usize {
+        self.plan.trotter_steps
+    }
+
+    /// Qubits that receive `e^{-iβX}`.
+    pub fn x_qubits(&self) -> Vec<usize> {
+        (0..self.n).filter(|&q| self.plan.x_qubits[q]).collect()
+    }
+
+    /// The start state (|+⟩ⁿ, Dicke/W per group, or a feasible basis state).
+    pub fn initial_state(&self) -> StateVector<F> {
+        let len = 1usize << self.n;
+        let mut re = vec![F::default(); len];
+        let im = vec![F::default(); len];
+        if self.plan.groups.is_empty() {
+            re.fill(F::from_f64((len as f64).sqrt().recip()));
+        } else {
+            let plan = &self.plan;
+            let fill = |(x, r): (usize, &mut F)| *r = F::from_f64(plan.initial_amplitude(x));
+            if self.parallel {
+                re.par_iter_mut().enumerate().for_each(fill);
+            } else {
+                re.iter_mut().enumerate().for_each(fill);
+            }
+        }
+        StateVector::from_parts(self.n, re, im)
+    }
+
+    /// The state after all layers.
+    pub fn state(&self, angles: &Angles) -> Result<StateVector<F>> {
+        angles.validate()?;
+        let mut s = self.initial_state();
+        self.apply_layers(&mut s, angles);
+        Ok(s)
+    }
+
+    /// ⟨C⟩ after all layers.
+    pub fn expectation(&self, angles: &Angles) -> Result<f64> {
+        let s = self.state(angles)?;
+        Ok(self.expectation_of(&s))
+    }
+
+    /// ⟨ψ|C|ψ⟩ of a state.
+    pub fn expectation_of(&self, state: &StateVector<F>) -> f64 {
+        let bl = self.cost.block_len();
+        let part = |(b, (re, im)): (usize, (&[F], &[F])), buf: &mut Vec<f64>| -> f64 {
+            buf.resize(bl, 0.0);
+            self.cost.fill_block_costs(b, buf);
+            let mut acc = 0.0;
+            for ((r, i), c) in re.iter().zip(im).zip(buf.iter()) {
+                let (r, i) = (r.to_f64(), i.to_f64());
+                acc += (r * r + i * i) * c;
+            }
+            acc
+        };
+        let parts: Vec<f64> = if self.parallel {
+            state
+                .re
+                .par_chunks(bl)
+                .zip(state.im.par_chunks(bl))
+                .enumerate()
+                .map_init(Vec::new, |buf, item| part(item, buf))
+                .collect()
+        } else {
+            let mut buf = Vec::new();
+            state
+                .re
+                .chunks(bl)
+                .zip(state.im.chunks(bl))
+                .enumerate()
+                .map(|item| part(item, &mut buf))
+                .collect()
+        };
+        parts.iter().sum()
+    }
+
+    /// Applies every layer of `angles` to `state` in place.
+    pub fn apply_layers(&self, state: &mut StateVector<F>, angles: &Angles) {
+        for (&g, &b) in angles.gamma.iter().zip(&angles.beta) {
+            self.layer(state, g, b);
+        }
+    }
+
+    fn scratch(&self) -> Scratch<F> {
+        Scratch {
+            phase: Vec::new(),
+            cost: Vec::new(),
+        }
+    }
+
+    /// One layer: phase (fused into the low pass), X rotations, then XY hops.
+    fn layer(&self, state: &mut StateVector<F>, gamma: f64, beta: f64) {
+        let phase: PhaseLayer<F> = self.cost.prepare_phase(gamma);
+        let (s, c) = beta.sin_cos();
+        let (c, s) = (F::from_f64(c), F::from_f64(s));
+        let low = self.cost.low_bits();
+        let xq = &self.plan.x_qubits;
+        let (re, im) = (&mut state.re[..], &mut state.im[..]);
+        for_each_block(
+            [&mut *re, &mut *im],
+            self.cost.block_len(),
+            self.parallel,
+            || self.scratch(),
+            |b, [r, i], scr| {
+                self.cost.apply_phase(&phase, b, r, i, &mut scr.phase);
+                for q in (0..low).filter(|&q| xq[q]) {
+                    rotate(r, i, 1 << q, c, s);
+                }
+            },
+        );
+        let w = row_width::<F>();
+        for g in high_groups(self.n, low) {
+            if !(g.0..g.1).any(|q| xq[q]) {
+                continue;
+            }
+            for_each_slab([&mut *re, &mut *im], g, self.parallel, |[r, i]| {
+                for j in (0..g.1 - g.0).filter(|&j| xq[g.0 + j]) {
+                    rotate(r, i, w << j, c, s);
+                }
+                0.0
+            });
+        }
+        if !self.plan.pairs.is_empty() {
+            let theta = beta / self.plan.trotter_steps as f64;
+            let (s, c) = theta.sin_cos();
+            for _ in 0..self.plan.trotter_steps {
+                for &(a, b) in &self.plan.pairs {
+                    hop(re, im, a, b, F::from_f64(c), F::from_f64(s));
+                }
+            }
+        }
+    }
+
+    /// ⟨C⟩ and its exact gradient `[∂/∂γ_1 … ∂/∂γ_p, ∂/∂β_1 … ∂/∂β_p]` by the adjoint method.
+    ///
+    /// Keeps two states (φ and λ = Cφ) and walks the layers backwards, undoing each on both;
+    /// every derivative is `2·Im⟨λ|G|φ⟩` for the gate's generator G, accumulated inside the
+    /// passes that undo the layer (no extra sweeps). Cost ≈ one evaluation forward plus two
+    /// layers' traffic per layer backwards.
+    pub fn gradient(&self, angles: &Angles) -> Result<(f64, Vec<f64>)> {
+        angles.validate()?;
+        check_memory(self.n, F::PRECISION, 2)?;
+        let p = angles.depth();
+        let mut phi = self.initial_state();
+        self.apply_layers(&mut phi, angles);
+        let mut lam = phi.clone();
+        let bl = self.cost.block_len();
+        let energy: f64 = for_each_block(
+            [&mut lam.re[..], &mut lam.im[..]],
+            bl,
+            self.parallel,
+            || Vec::<f64>::new(),
+            |b, [r, i], buf| {
+                buf.resize(bl, 0.0);
+                self.cost.fill_block_costs(b, buf);
+                let mut acc = 0.0;
+                for ((r, i), &c) in r.iter_mut().zip(i.iter_mut()).zip(buf.iter()) {
+                    let (rf, imf) = (r.to_f64(), i.to_f64());
+                    acc += (rf * rf + imf * imf) * c;
+                    *r = F::from_f64(rf * c);
+                    *i = F::from_f64(imf * c);
+                }
+                acc
+            },
+        )
+        .iter()
+        .sum();
+        let mut grad = vec![0.0; 2 * p];
+        for l in (0..p).rev() {
+            let (gb, gg) = self.layer_backward(&mut phi, &mut lam, angles.gamma[l], angles.beta[l]);
+            grad[l] = 2.0 * gg;
+            grad[p + l] = 2.0 * gb;
+        }
+        Ok((energy, grad))
+    }
+
+    /// Undoes one layer on φ and λ; returns `(Im⟨λ|B|φ⟩, Im⟨λ|C|φ⟩)` at the right points.
+    fn layer_backward(
+        &self,
+        phi: &mut StateVector<F>,
+        lam: &mut StateVector<F>,
+        gamma: f64,
+        beta: f64,
+    ) -> (f64, f64) {
+        let mut gb = 0.0;
+        let (pr, pi) = (&mut phi.re[..], &mut phi.im[..]);
+        let (lr, li) = (&mut lam.re[..], &mut lam.im[..]);
+        if !self.plan.pairs.is_empty() {
+            let steps = self.plan.trotter_steps;
+            let theta = beta / steps as f64;
+            let (s, c) = theta.sin_cos();
+            let (c, s) = (F::from_f64(c), F::from_f64(-s));
+            for _ in 0..steps {
+                for &(a, b) in self.plan.pairs.iter().rev() {
+                    gb += hop_dual([&mut *pr, &mut *pi, &mut *lr, &mut *li], a, b, c, s)
+                        / steps as f64;
+                }
+            }
+        }
+        let (s, c) = beta.sin_cos();
+        let (c, s) = (F::from_f64(c), F::from_f64(-s));
+        let low = self.cost.low_bits();
+        let xq = &self.plan.x_qubits;
+        let w = row_width::<F>();
+        for g in high_groups(self.n, low).into_iter().rev() {
+            if !(g.0..g.1).any(|q| xq[q]) {
+                continue;
+            }
+            gb += for_each_slab(
+                [&mut *pr, &mut *pi, &mut *lr, &mut *li],
+                g,
+                self.parallel,
+                |[a, b, x, y]| {
+                    (0..g.1 - g.0)
+                        .filter(|&j| xq[g.0 + j])
+                        .map(|j| {
+                            rotate_dual(
+                                [&mut a[..], &mut b[..], &mut x[..], &mut y[..]],
+                                w << j,
+                                c,
+                                s,
+                            )
+                        })
+                        .sum()
+                },
+            );
+        }
+        let inverse: PhaseLayer<F> = self.cost.prepare_phase(-gamma);
+        let bl = self.cost.block_len();
+        let parts = for_each_block(
+            [&mut *pr, &mut *pi, &mut *lr, &mut *li],
+            bl,
+            self.parallel,
+            || self.scratch(),
+            |b, [a, bi, x, y], scr| {
+                let mut beta_part = 0.0;
+                for q in (0..low).filter(|&q| xq[q]) {
+                    beta_part += rotate_dual([&mut *a, &mut *bi, &mut *x, &mut *y], 1 << q, c, s);
+                }
+                scr.cost.resize(bl, 0.0);
+                self.cost.fill_block_costs(b, &mut scr.cost);
+                let mut gamma_part = 0.0;
+                for k in 0..bl {
+                    let im = x[k].to_f64() * bi[k].to_f64() - y[k].to_f64() * a[k].to_f64();
+                    gamma_part += scr.cost[k] * im;
+                }
+                self.cost.apply_phase(&inverse, b, a, bi, &mut scr.phase);
+                self.cost.apply_phase(&inverse, b, x, y, &mut scr.phase);
+                (beta_part, gamma_part)
+            },
+        );
+        let (mut gg, mut gb_low) = (0.0, 0.0);
+        for (bp, gp) in parts {
+            gb_low += bp;
+            gg += gp;
+        }
+        (gb + gb_low, gg)
+    }
+}
+
+/// The XY pair hop `e^{-iθ(XX+YY)/2}` on qubits a, b: `e^{-iθX}` on the pair
+/// {|a=1,b=0⟩, |a=0,b=1⟩}, identity elsewhere.
+fn hop<F: Real>(re: &mut [F], im: &mut [F], a: usize, b: usize, c: F, s: F) {
+    let (ma, mb) = (1usize << a, 1usize << b);
+    for u in 0..re.len() {
+        if u & ma != 0 && u & mb == 0 {
+            let v = u ^ ma ^ mb;
+            let (ar, ai, br, bi) = (re[u], im[u], re[v], im[v]);
+            re[u] = c * ar + s * bi;
+            im[u] = c * ai - s * br;
+            re[v] = c * br + s * ai;
+            im[v] = c * bi - s * ar;
+        }
+    }
+}
+
+/// [`hop`] on φ and λ, returning `Im⟨λ|G|φ⟩` for the hop's generator G.
+fn hop_dual<F: Real>([pr, pi, lr, li]: [&mut [F]; 4], a: usize, b: usize, c: F, s: F) -> f64 {
+    let (ma, mb) = (1usize << a, 1usize << b);
+    let mut acc = 0.0;
+    for u in 0..pr.len() {
+        if u & ma != 0 && u & mb == 0 {
+            let v = u ^ ma ^ mb;
+            let (ar, ai, br, bi) = (pr[u], pi[u], pr[v], pi[v]);
+            let (xr, xi, yr, yi) = (lr[u], li[u], lr[v], li[v]);
+            acc += (xr * bi - xi * br + yr * ai - yi * ar).to_f64();
+            pr[u] = c * ar + s * bi;
+            pi[u] = c * ai - s * br;
+            pr[v] = c * br + s * ai;
+            pi[v] = c * bi - s * ar;
+            lr[u] = c * xr + s * yi;
+            li[u] = c * xi - s * yr;
+            lr[v] = c * yr + s * xi;
+            li[v] = c * yi - s * xr;
+        }
+    }
+    acc
+}

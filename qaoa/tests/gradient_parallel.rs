@@ -1,0 +1,144 @@
+//! Adjoint gradient against central finite differences; parallel driver against serial.
+
+use quboflow::testing::random_qubo;
+use quboflow::{Constraints, Qubo};
+use quboflow_qaoa::{Angles, Engine, EngineOptions, MixerKind, Parallelism};
+
+fn check_gradient(q: &Qubo, opts: &EngineOptions, angles: &Angles, tol: f64) {
+    let engine = Engine::<f64>::new(q, opts).unwrap();
+    let (e, grad) = engine.gradient(angles).unwrap();
+    let e0 = engine.expectation(angles).unwrap();
+    assert!(
+        (e - e0).abs() < 1e-10 * (1.0 + e0.abs()),
+        "energy {e} vs {e0}"
+    );
+    let flat = angles.to_flat();
+    let h = 1e-5;
+    for k in 0..flat.len() {
+        let mut up = flat.clone();
+        let mut down = flat.clone();
+        up[k] += h;
+        down[k] -= h;
+        let fu = engine
+            .expectation(&Angles::from_flat(&up).unwrap())
+            .unwrap();
+        let fd = engine
+            .expectation(&Angles::from_flat(&down).unwrap())
+            .unwrap();
+        let fdiff = (fu - fd) / (2.0 * h);
+        assert!(
+            (grad[k] - fdiff).abs() < tol * (1.0 + fdiff.abs()),
+            "component {k}: adjoint {} vs finite difference {fdiff}",
+            grad[k]
+        );
+    }
+}
+
+fn angles3() -> Angles {
+    Angles {
+        gamma: vec![0.31, -0.52, 0.17],
+        beta: vec![0.74, 0.41, -0.23],
+    }
+}
+
+#[test]
+fn adjoint_gradient_matches_finite_differences_x_mixer() {
+    for (n, integer) in [(3, true), (8, false), (15, true), (17, false)] {
+        let q = random_qubo(n, 0.4, integer, 900 + n as u64);
+        check_gradient(&q, &EngineOptions::default(), &angles3(), 1e-6);
+    }
+}
+
+#[test]
+fn adjoint_gradient_matches_finite_differences_xy_mixers() {
+    let q = random_qubo(10, 0.5, true, 31);
+    let c = Constraints {
+        one_hot: vec![vec![0, 1, 2, 3], vec![4, 5, 6]],
+        ..Default::default()
+    };
+    for mixer in [MixerKind::XyRing, MixerKind::XyComplete] {
+        let opts = EngineOptions {
+            mixer,
+            constraints: Some(c.clone()),
+            trotter_steps: 2,
+            ..Default::default()
+        };
+        check_gradient(&q, &opts, &angles3(), 1e-6);
+    }
+}
+
+#[test]
+fn parallel_equals_serial_above_the_threshold() {
+    // 19 qubits: 32 low blocks and one high pass of 5 qubits; both phase paths.
+    for integer in [true, false] {
+        let q = random_qubo(19, 0.2, integer, 5);
+        let run = |par| {
+            let opts = EngineOptions {
+                parallelism: par,
+                ..Default::default()
+            };
+            let engine = Engine::<f64>::new(&q, &opts).unwrap();
+            let state = engine.state(&angles3()).unwrap();
+            let e = engine.expectation_of(&state);
+            let (eg, grad) = engine.gradient(&angles3()).unwrap();
+            (engine.is_parallel(), state, e, eg, grad)
+        };
+        let (ps, s_par, e_par, eg_par, g_par) = run(Parallelism::Parallel);
+        let (ss, s_ser, e_ser, eg_ser, g_ser) = run(Parallelism::Serial);
+        assert!(ps && !ss);
+        assert_eq!(
+            s_par, s_ser,
+            "states must be identical, amplitude for amplitude"
+        );
+        assert_eq!(e_par, e_ser, "block sums are added in the same order");
+        assert_eq!(eg_par, eg_ser);
+        for (a, b) in g_par.iter().zip(&g_ser) {
+            assert!((a - b).abs() < 1e-9 * (1.0 + b.abs()), "{a} vs {b}");
+        }
+    }
+}
+
+#[test]
+fn bad_angles_are_refused() {
+    let q = random_qubo(3, 0.5, true, 1);
+    let engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
+    assert!(Angles::from_flat(&[0.1, 0.2, 0.3]).is_err());
+    let nan = Angles {
+        gamma: vec![f64::NAN],
+        beta: vec![0.1],
+    };
+    assert!(
+        engine
+            .expectation(&nan)
+            .unwrap_err()
+            .to_string()
+            .contains("not a finite angle")
+    );
+    let uneven = Angles {
+        gamma: vec![0.1, 0.2],
+        beta: vec![0.1],
+    };
+    assert!(engine.gradient(&uneven).is_err());
+}
+
+#[test]
+fn sampling_follows_the_probabilities() {
+    let q = random_qubo(6, 0.5, true, 3);
+    let engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
+    let state = engine.state(&angles3()).unwrap();
+    let shots = 200_000;
+    let draws = state.sample(shots, 42);
+    assert_eq!(draws, state.sample(shots, 42));
+    let mut counts = vec![0usize; 64];
+    for x in draws {
+        counts[x] += 1;
+    }
+    for (x, &c) in counts.iter().enumerate() {
+        let p = state.probability(x);
+        let sd = (p * (1.0 - p) / shots as f64).sqrt();
+        assert!(
+            (c as f64 / shots as f64 - p).abs() < 5.0 * sd + 1e-9,
+            "x={x}: {c} draws for p={p}"
+        );
+    }
+}
