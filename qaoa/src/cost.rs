@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use quboflow::Qubo;
 
+use crate::butterfly::PhaseSrc;
 use crate::real::Real;
 
 /// Qubits per contiguous low block.
@@ -106,11 +107,11 @@ impl CostModel {
             let bit = |j: usize| (b >> (j - low)) & 1 == 1;
             let mut k = qubo.offset();
             let mut lin: Vec<f64> = h[..low].to_vec();
-            for j in low..n {
+            for (j, &hj) in h.iter().enumerate().skip(low) {
                 if !bit(j) {
                     continue;
                 }
-                k += h[j];
+                k += hj;
                 let (cols, vals) = adj.row(j);
                 for (&i, &w) in cols.iter().zip(vals) {
                     let i = i as usize;
@@ -170,7 +171,7 @@ impl CostModel {
             let mut v = vec![0.0f64; block_len];
             self.fill_block_costs(b, &mut v);
             for (l, c) in v.iter().enumerate() {
-                out(l, (c * scale - lo).round() as usize);
+                out(l, (c * scale - lo) as usize);
             }
         };
         let index = if levels <= 256 {
@@ -291,6 +292,43 @@ impl CostModel {
                     })
                     .unzip();
                 PhaseLayer::Factored { gamma, re, im }
+            }
+        }
+    }
+
+    /// The phases of block `b` for fusing into the mixer's first sweep: the table path points
+    /// at the index; the factored path fills `scratch` with the block's `2^L` phases.
+    pub(crate) fn phase_source<'a, F: Real>(
+        &'a self,
+        layer: &'a PhaseLayer<F>,
+        b: usize,
+        scratch: &'a mut Vec<F>,
+    ) -> PhaseSrc<'a, F> {
+        let len = self.block_len();
+        let start = b << self.low;
+        match (layer, &self.table) {
+            (PhaseLayer::Table { re, im }, Some(t)) => match &t.index {
+                CostIndex::U8(idx) => PhaseSrc::TableU8 {
+                    idx: &idx[start..start + len],
+                    re,
+                    im,
+                },
+                CostIndex::U16(idx) => PhaseSrc::TableU16 {
+                    idx: &idx[start..start + len],
+                    re,
+                    im,
+                },
+            },
+            _ => {
+                scratch.clear();
+                scratch.resize(4 * len, F::default());
+                let (ones, rest) = scratch.split_at_mut(2 * len);
+                let (ore, oim) = ones.split_at_mut(len);
+                ore.fill(F::from_f64(1.0));
+                // Phase of a unit amplitude = the phase itself.
+                self.apply_phase(layer, b, ore, oim, &mut rest.to_vec());
+                let (re, im) = scratch.split_at(len);
+                PhaseSrc::Dense { re, im: &im[..len] }
             }
         }
     }

@@ -4,6 +4,7 @@ use rayon::prelude::*;
 
 use quboflow::{Constraints, Qubo};
 
+use crate::butterfly::{PhaseSrc, Rot, mix_block, mix_slab};
 use crate::cost::{CostModel, PhaseLayer};
 use crate::error::{Error, Result};
 use crate::kernel::{for_each_block, for_each_slab, high_groups, rotate, rotate_dual, row_width};
@@ -279,10 +280,11 @@ impl<F: Real> Engine<F> {
 
     /// One layer: phase (fused into the low pass), X rotations, then XY hops.
     fn layer(&self, state: &mut StateVector<F>, gamma: f64, beta: f64) {
+        let low = self.cost.low_bits();
         let phase: PhaseLayer<F> = self.cost.prepare_phase(gamma);
         let (s, c) = beta.sin_cos();
         let (c, s) = (F::from_f64(c), F::from_f64(s));
-        let low = self.cost.low_bits();
+        let m = Rot { c, s };
         let xq = &self.plan.x_qubits;
         let (re, im) = (&mut state.re[..], &mut state.im[..]);
         for_each_block(
@@ -291,9 +293,14 @@ impl<F: Real> Engine<F> {
             self.parallel,
             || self.scratch(),
             |b, [r, i], scr| {
-                self.cost.apply_phase(&phase, b, r, i, &mut scr.phase);
-                for q in (0..low).filter(|&q| xq[q]) {
-                    rotate(r, i, 1 << q, c, s);
+                if low >= 3 {
+                    let src = self.cost.phase_source(&phase, b, &mut scr.phase);
+                    mix_block::<F, 2>([r, i], low, xq, m, &src);
+                } else {
+                    self.cost.apply_phase(&phase, b, r, i, &mut scr.phase);
+                    for q in (0..low).filter(|&q| xq[q]) {
+                        rotate(r, i, 1 << q, c, s);
+                    }
                 }
             },
         );
@@ -302,11 +309,9 @@ impl<F: Real> Engine<F> {
             if !(g.0..g.1).any(|q| xq[q]) {
                 continue;
             }
+            let on = &xq[g.0..g.1];
             for_each_slab([&mut *re, &mut *im], g, self.parallel, |[r, i]| {
-                for j in (0..g.1 - g.0).filter(|&j| xq[g.0 + j]) {
-                    rotate(r, i, w << j, c, s);
-                }
-                0.0
+                mix_slab::<F, 2>([&mut r[..], &mut i[..]], w, on, m)
             });
         }
         if !self.plan.pairs.is_empty() {
@@ -338,7 +343,7 @@ impl<F: Real> Engine<F> {
             [&mut lam.re[..], &mut lam.im[..]],
             bl,
             self.parallel,
-            || Vec::<f64>::new(),
+            Vec::<f64>::new,
             |b, [r, i], buf| {
                 buf.resize(bl, 0.0);
                 self.cost.fill_block_costs(b, buf);
@@ -391,26 +396,18 @@ impl<F: Real> Engine<F> {
         let low = self.cost.low_bits();
         let xq = &self.plan.x_qubits;
         let w = row_width::<F>();
+        let m = Rot { c, s };
         for g in high_groups(self.n, low).into_iter().rev() {
             if !(g.0..g.1).any(|q| xq[q]) {
                 continue;
             }
+            let on = &xq[g.0..g.1];
             gb += for_each_slab(
                 [&mut *pr, &mut *pi, &mut *lr, &mut *li],
                 g,
                 self.parallel,
                 |[a, b, x, y]| {
-                    (0..g.1 - g.0)
-                        .filter(|&j| xq[g.0 + j])
-                        .map(|j| {
-                            rotate_dual(
-                                [&mut a[..], &mut b[..], &mut x[..], &mut y[..]],
-                                w << j,
-                                c,
-                                s,
-                            )
-                        })
-                        .sum()
+                    mix_slab::<F, 4>([&mut a[..], &mut b[..], &mut x[..], &mut y[..]], w, on, m)
                 },
             );
         }
@@ -423,8 +420,19 @@ impl<F: Real> Engine<F> {
             || self.scratch(),
             |b, [a, bi, x, y], scr| {
                 let mut beta_part = 0.0;
-                for q in (0..low).filter(|&q| xq[q]) {
-                    beta_part += rotate_dual([&mut *a, &mut *bi, &mut *x, &mut *y], 1 << q, c, s);
+                if low >= 3 {
+                    beta_part = mix_block::<F, 4>(
+                        [&mut *a, &mut *bi, &mut *x, &mut *y],
+                        low,
+                        xq,
+                        m,
+                        &PhaseSrc::None,
+                    );
+                } else {
+                    for q in (0..low).filter(|&q| xq[q]) {
+                        beta_part +=
+                            rotate_dual([&mut *a, &mut *bi, &mut *x, &mut *y], 1 << q, c, s);
+                    }
                 }
                 scr.cost.resize(bl, 0.0);
                 self.cost.fill_block_costs(b, &mut scr.cost);

@@ -1,6 +1,7 @@
 //! Fast statevector QAOA for quboflow.
 #![doc = "See the crate README for the angle convention."]
 
+pub(crate) mod butterfly;
 pub mod cost;
 pub mod engine;
 pub mod error;
@@ -10,6 +11,7 @@ pub mod mixer;
 pub mod real;
 pub mod state;
 
+pub use butterfly::{Isa, isa};
 pub use cost::{CostModel, PhaseKind};
 pub use engine::{Angles, Engine, EngineOptions, PARALLEL_THRESHOLD, Parallelism};
 pub use error::{Error, Result};

@@ -62,14 +62,19 @@ pub trait Real:
 {
     /// The matching [`Precision`].
     const PRECISION: Precision;
+    /// Width of a gathered row in the high passes (256 bytes: four cache lines per visit to a page).
+    const ROW: usize;
     /// Lossy conversion from `f64`.
     fn from_f64(x: f64) -> Self;
     /// Exact conversion to `f64`.
     fn to_f64(self) -> f64;
+    /// `self * a + b` with one rounding (only used where the FMA instruction is enabled).
+    fn mul_add(self, a: Self, b: Self) -> Self;
 }
 
 impl Real for f64 {
     const PRECISION: Precision = Precision::Complex128;
+    const ROW: usize = 64;
     #[inline(always)]
     fn from_f64(x: f64) -> Self {
         x
@@ -78,10 +83,15 @@ impl Real for f64 {
     fn to_f64(self) -> f64 {
         self
     }
+    #[inline(always)]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        f64::mul_add(self, a, b)
+    }
 }
 
 impl Real for f32 {
     const PRECISION: Precision = Precision::Complex64;
+    const ROW: usize = 128;
     #[inline(always)]
     fn from_f64(x: f64) -> Self {
         x as f32
@@ -89,5 +99,9 @@ impl Real for f32 {
     #[inline(always)]
     fn to_f64(self) -> f64 {
         self as f64
+    }
+    #[inline(always)]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        f32::mul_add(self, a, b)
     }
 }

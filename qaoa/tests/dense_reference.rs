@@ -196,7 +196,7 @@ fn max_diff<F: Real>(s: &StateVector<F>, v: &[C]) -> f64 {
 }
 
 fn angles(p: usize, seed: u64) -> Angles {
-    let f = |k: usize| ((seed as f64 * 1.37 + k as f64 * 2.11).sin() * 0.9) as f64;
+    let f = |k: usize| (seed as f64 * 1.37 + k as f64 * 2.11).sin() * 0.9;
     Angles {
         gamma: (0..p).map(|k| f(k) * 0.7).collect(),
         beta: (0..p).map(|k| f(k + 17)).collect(),
