@@ -192,6 +192,20 @@ impl<F: Real> Engine<F> {
         self.plan.trotter_steps
     }
 
+    /// The start state in use.
+    pub fn initial_state_kind(&self) -> InitialState {
+        self.plan.initial
+    }
+
+    /// Qubits set to 1 in the basis start state (the first k of each group).
+    pub fn basis_ones(&self) -> Vec<usize> {
+        self.plan
+            .groups
+            .iter()
+            .flat_map(|(vars, k)| vars[..*k].iter().copied())
+            .collect()
+    }
+
     /// Qubits that receive `e^{-iβX}`.
     pub fn x_qubits(&self) -> Vec<usize> {
         (0..self.n).filter(|&q| self.plan.x_qubits[q]).collect()

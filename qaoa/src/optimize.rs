@@ -1,0 +1,328 @@
+//! Angle optimisers: Nelder–Mead and L-BFGS (argmin), COBYLA (`cobyla` crate), SPSA (in-house).
+//!
+//! Every optimiser minimises through an [`Objective`] that counts evaluations, records ⟨C⟩ of
+//! each one, keeps the best point seen, and stops all of them the same way on the evaluation
+//! budget, the time limit or the cancel flag.
+
+use std::cell::{Cell, RefCell};
+
+use argmin::core::{CostFunction, Executor, Gradient};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::neldermead::NelderMead;
+use argmin::solver::quasinewton::LBFGS;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use quboflow::{RunClock, Termination};
+
+use crate::error::{Error, Result};
+
+/// Which optimiser tunes the angles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OptimizerKind {
+    /// L-BFGS with a Moré–Thuente line search, on the exact adjoint gradient. The default
+    /// (the simulator gives exact gradients at ≈ 3 evaluations each).
+    #[default]
+    Lbfgs,
+    /// Nelder–Mead simplex (derivative-free), initial simplex steps of 0.1 rad.
+    NelderMead,
+    /// COBYLA (derivative-free, OpenQAOA's default), `rhobeg` 0.1 rad.
+    Cobyla,
+    /// SPSA with Spall's gains (`α = 0.602`, `γ = 0.101`), `c = 0.1` rad, `a` calibrated so the
+    /// first step moves the angles by about 0.1 rad. Meant for shot-noisy backends.
+    Spsa,
+}
+
+impl OptimizerKind {
+    /// The name used on the command line and in results.
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Lbfgs => "lbfgs",
+            OptimizerKind::NelderMead => "nelder-mead",
+            OptimizerKind::Cobyla => "cobyla",
+            OptimizerKind::Spsa => "spsa",
+        }
+    }
+}
+
+impl std::str::FromStr for OptimizerKind {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "lbfgs" | "l-bfgs" | "l-bfgs-b" => Ok(OptimizerKind::Lbfgs),
+            "nelder-mead" | "neldermead" | "nm" => Ok(OptimizerKind::NelderMead),
+            "cobyla" => Ok(OptimizerKind::Cobyla),
+            "spsa" => Ok(OptimizerKind::Spsa),
+            _ => Err(format!(
+                "unknown optimizer `{s}` (lbfgs, nelder-mead, cobyla, spsa)"
+            )),
+        }
+    }
+}
+
+/// Evaluation budget, history and best point of one optimisation.
+pub(crate) struct Objective<'a> {
+    value: &'a dyn Fn(&[f64]) -> Result<f64>,
+    gradient: &'a dyn Fn(&[f64]) -> Result<(f64, Vec<f64>)>,
+    clock: &'a RunClock,
+    max_evals: usize,
+    /// ⟨C⟩ of every evaluation, in order.
+    pub history: RefCell<Vec<f64>>,
+    pub best: RefCell<(Vec<f64>, f64)>,
+    pub evals: Cell<usize>,
+    pub grad_evals: Cell<usize>,
+    pub stop: Cell<Option<Termination>>,
+    pub error: RefCell<Option<Error>>,
+}
+
+impl<'a> Objective<'a> {
+    pub(crate) fn new(
+        value: &'a dyn Fn(&[f64]) -> Result<f64>,
+        gradient: &'a dyn Fn(&[f64]) -> Result<(f64, Vec<f64>)>,
+        clock: &'a RunClock,
+        max_evals: usize,
+    ) -> Self {
+        Objective {
+            value,
+            gradient,
+            clock,
+            max_evals,
+            history: RefCell::new(Vec::new()),
+            best: RefCell::new((Vec::new(), f64::INFINITY)),
+            evals: Cell::new(0),
+            grad_evals: Cell::new(0),
+            stop: Cell::new(None),
+            error: RefCell::new(None),
+        }
+    }
+
+    /// False once the budget, the clock or an error has ended the optimisation.
+    fn may_continue(&self) -> bool {
+        if self.stop.get().is_some() || self.error.borrow().is_some() {
+            return false;
+        }
+        if let Some(why) = self.clock.should_stop() {
+            self.stop.set(Some(why));
+            return false;
+        }
+        self.evals.get() < self.max_evals
+    }
+
+    fn record(&self, x: &[f64], f: f64) {
+        self.evals.set(self.evals.get() + 1);
+        self.history.borrow_mut().push(f);
+        let mut best = self.best.borrow_mut();
+        if f < best.1 {
+            *best = (x.to_vec(), f);
+        }
+        self.clock.advance(1, Some(best.1));
+    }
+
+    /// ⟨C⟩ at `x`, or `None` when the optimisation must end.
+    pub(crate) fn eval(&self, x: &[f64]) -> Option<f64> {
+        if !self.may_continue() {
+            return None;
+        }
+        match (self.value)(x) {
+            Ok(f) => {
+                self.record(x, f);
+                Some(f)
+            }
+            Err(e) => {
+                *self.error.borrow_mut() = Some(e);
+                None
+            }
+        }
+    }
+
+    /// ⟨C⟩ and its gradient at `x`, or `None` when the optimisation must end.
+    pub(crate) fn eval_grad(&self, x: &[f64]) -> Option<(f64, Vec<f64>)> {
+        if !self.may_continue() {
+            return None;
+        }
+        match (self.gradient)(x) {
+            Ok((f, g)) => {
+                self.grad_evals.set(self.grad_evals.get() + 1);
+                self.record(x, f);
+                Some((f, g))
+            }
+            Err(e) => {
+                *self.error.borrow_mut() = Some(e);
+                None
+            }
+        }
+    }
+}
+
+struct ArgminProblem<'o, 'a>(&'o Objective<'a>);
+
+fn stopped() -> argmin::core::Error {
+    argmin::core::Error::msg("optimisation stopped")
+}
+
+impl CostFunction for ArgminProblem<'_, '_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, x: &Vec<f64>) -> std::result::Result<f64, argmin::core::Error> {
+        self.0.eval(x).ok_or_else(stopped)
+    }
+}
+
+impl Gradient for ArgminProblem<'_, '_> {
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+    fn gradient(&self, x: &Vec<f64>) -> std::result::Result<Vec<f64>, argmin::core::Error> {
+        self.0.eval_grad(x).map(|(_, g)| g).ok_or_else(stopped)
+    }
+}
+
+/// Runs `kind` from `x0`; the result is whatever the [`Objective`] recorded as best.
+pub(crate) fn minimize(
+    obj: &Objective<'_>,
+    kind: OptimizerKind,
+    x0: &[f64],
+    seed: u64,
+) -> Result<()> {
+    let dim = x0.len();
+    match kind {
+        OptimizerKind::NelderMead => {
+            let mut simplex = vec![x0.to_vec()];
+            for i in 0..dim {
+                let mut v = x0.to_vec();
+                v[i] += 0.1;
+                simplex.push(v);
+            }
+            let solver = NelderMead::new(simplex)
+                .with_sd_tolerance(1e-10)
+                .map_err(|e| optimizer_error(kind, e))?;
+            let run = Executor::new(ArgminProblem(obj), solver)
+                .configure(|s| s.max_iters(obj.max_evals as u64))
+                .run();
+            finish_argmin(obj, kind, run.map(|_| ()))
+        }
+        OptimizerKind::Lbfgs => {
+            let solver = LBFGS::new(MoreThuenteLineSearch::new(), 7)
+                .with_tolerance_grad(1e-9)
+                .and_then(|s| s.with_tolerance_cost(1e-13))
+                .map_err(|e| optimizer_error(kind, e))?;
+            let run = Executor::new(ArgminProblem(obj), solver)
+                .configure(|s| s.param(x0.to_vec()).max_iters(obj.max_evals as u64))
+                .run();
+            // The Objective keeps the best point actually evaluated.
+            finish_argmin(obj, kind, run.map(|_| ()))
+        }
+        OptimizerKind::Cobyla => {
+            let f = |x: &[f64], _: &mut ()| obj.eval(x).unwrap_or(f64::INFINITY);
+            let bounds = vec![(-std::f64::consts::PI * 64.0, std::f64::consts::PI * 64.0); dim];
+            let cons: Vec<fn(&[f64], &mut ()) -> f64> = Vec::new();
+            let tols = cobyla::StopTols {
+                ftol_rel: 1e-10,
+                ..Default::default()
+            };
+            let out = cobyla::minimize(
+                f,
+                x0,
+                &bounds,
+                &cons,
+                (),
+                obj.max_evals,
+                cobyla::RhoBeg::All(0.1),
+                Some(tols),
+            );
+            match out {
+                Ok(_) => Ok(()),
+                Err((status, _, _)) => {
+                    if obj.error.borrow().is_some() || obj.stop.get().is_some() {
+                        finish_argmin(obj, kind, Ok(()))
+                    } else if obj.evals.get() > 0
+                        && matches!(status, cobyla::FailStatus::RoundoffLimited)
+                    {
+                        Ok(())
+                    } else {
+                        Err(Error::Optimizer {
+                            optimizer: kind.name(),
+                            message: format!("{status:?}"),
+                        })
+                    }
+                }
+            }
+        }
+        OptimizerKind::Spsa => spsa(obj, x0, seed),
+    }
+}
+
+fn optimizer_error(kind: OptimizerKind, e: impl std::fmt::Display) -> Error {
+    Error::Optimizer {
+        optimizer: kind.name(),
+        message: e.to_string(),
+    }
+}
+
+/// Maps argmin's outcome: a stop requested by the Objective is not an error.
+fn finish_argmin(
+    obj: &Objective<'_>,
+    kind: OptimizerKind,
+    run: std::result::Result<(), argmin::core::Error>,
+) -> Result<()> {
+    if let Some(e) = obj.error.borrow_mut().take() {
+        return Err(e);
+    }
+    match run {
+        Ok(()) => Ok(()),
+        Err(_) if obj.stop.get().is_some() || obj.evals.get() >= obj.max_evals => Ok(()),
+        Err(e) => Err(optimizer_error(kind, e)),
+    }
+}
+
+/// SPSA (Spall 1998): two evaluations per step at `θ ± c_k Δ`, `Δ ∈ {±1}^d`.
+fn spsa(obj: &Objective<'_>, x0: &[f64], seed: u64) -> Result<()> {
+    const C: f64 = 0.1;
+    const TARGET_STEP: f64 = 0.1;
+    let dim = x0.len();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let delta = |rng: &mut Xoshiro256PlusPlus| -> Vec<f64> {
+        let bits = rng.next_u64();
+        (0..dim)
+            .map(|i| if bits >> (i % 64) & 1 == 1 { 1.0 } else { -1.0 })
+            .collect()
+    };
+    let mut x = x0.to_vec();
+    let iterations = (obj.max_evals.saturating_sub(1) / 2).max(1);
+    let big_a = 0.1 * iterations as f64;
+    // Calibrate a from the mean gradient magnitude at the start.
+    let mut mag = 0.0;
+    let calib = 4;
+    for _ in 0..calib {
+        let d = delta(&mut rng);
+        let plus: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a + C * b).collect();
+        let minus: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a - C * b).collect();
+        let (Some(fp), Some(fm)) = (obj.eval(&plus), obj.eval(&minus)) else {
+            return finish_argmin(obj, OptimizerKind::Spsa, Ok(()));
+        };
+        mag += ((fp - fm) / (2.0 * C)).abs() / calib as f64;
+    }
+    let a = if mag > 0.0 {
+        TARGET_STEP * (big_a + 1.0).powf(0.602) / mag
+    } else {
+        0.1
+    };
+    for k in 0..iterations {
+        let ak = a / (k as f64 + 1.0 + big_a).powf(0.602);
+        let ck = C / (k as f64 + 1.0).powf(0.101);
+        let d = delta(&mut rng);
+        let plus: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a + ck * b).collect();
+        let minus: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a - ck * b).collect();
+        let (Some(fp), Some(fm)) = (obj.eval(&plus), obj.eval(&minus)) else {
+            break;
+        };
+        let g = (fp - fm) / (2.0 * ck);
+        for (xi, di) in x.iter_mut().zip(&d) {
+            *xi -= ak * g * di;
+        }
+    }
+    // The iterate itself was never evaluated: do it once so it can be the best point.
+    obj.eval(&x);
+    finish_argmin(obj, OptimizerKind::Spsa, Ok(()))
+}
