@@ -8,11 +8,28 @@
 #   bash benches/peers/run.sh tabu-bqp1000      # tabu, 10 s per bqp1000 instance
 #   bash benches/peers/run.sh tabu-gset         # tabu vs TabuSampler, 10 s, G1-G10 and G43-G47
 #   bash benches/peers/run.sh pt-gset           # parallel tempering, 10 s, G1-G5
+#   bash benches/peers/run.sh qaoa-layer        # QAOA time per layer vs QOKit and qiskit-aer
+#   bash benches/peers/run.sh qaoa-crosscheck   # same <C> from quboflow, QOKit, aer, our QASM
 #
 # Extra arguments go to compare.py (see `--help`). Needs ../shared/data or $QUBOFLOW_DATA.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+case "${1:-}" in
+  qaoa-*)
+    # QOKit pins old dependencies: the QAOA peers live in their own environment.
+    qvenv="$here/.venv-qaoa"
+    if [ ! -x "$qvenv/bin/python" ]; then
+      python3 -m venv "$qvenv"
+      "$qvenv/bin/pip" install --quiet --upgrade pip
+    fi
+    "$qvenv/bin/pip" install --quiet -r "$here/requirements-qaoa.txt"
+    (cd "$root" && cargo build --release --quiet -p quboflow-cli -p quboflow-benches --bins)
+    export QUBOFLOW_BIN="$root/target/release/quboflow"
+    export QUBOFLOW_QAOA_LAYER="$root/target/release/qaoa_layer"
+    exec "$qvenv/bin/python" "$here/qaoa_peers.py" "$@"
+    ;;
+esac
 venv="$here/.venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"

@@ -103,7 +103,7 @@ impl Circuit {
         let n = qubo.num_vars();
         let mut gates = Vec::new();
         let x_qubits = engine.x_qubits();
-        let grouped = engine.xy_pairs().len() > 0 || x_qubits.len() < n;
+        let grouped = !engine.xy_pairs().is_empty() || x_qubits.len() < n;
         let mut preparation_included = true;
         if grouped {
             match engine.initial_state_kind() {

@@ -62,10 +62,13 @@ impl std::str::FromStr for OptimizerKind {
     }
 }
 
+/// ⟨C⟩ and its gradient at a point.
+pub(crate) type GradientFn<'a> = &'a dyn Fn(&[f64]) -> Result<(f64, Vec<f64>)>;
+
 /// Evaluation budget, history and best point of one optimisation.
 pub(crate) struct Objective<'a> {
     value: &'a dyn Fn(&[f64]) -> Result<f64>,
-    gradient: &'a dyn Fn(&[f64]) -> Result<(f64, Vec<f64>)>,
+    gradient: GradientFn<'a>,
     clock: &'a RunClock,
     max_evals: usize,
     /// ⟨C⟩ of every evaluation, in order.
@@ -80,7 +83,7 @@ pub(crate) struct Objective<'a> {
 impl<'a> Objective<'a> {
     pub(crate) fn new(
         value: &'a dyn Fn(&[f64]) -> Result<f64>,
-        gradient: &'a dyn Fn(&[f64]) -> Result<(f64, Vec<f64>)>,
+        gradient: GradientFn<'a>,
         clock: &'a RunClock,
         max_evals: usize,
     ) -> Self {

@@ -4,6 +4,7 @@ mod convert;
 mod info;
 mod input;
 mod progress;
+mod qaoa;
 mod solve;
 
 use std::process::ExitCode;
@@ -34,6 +35,9 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Solve a model and print the best solution (energy and native objective).
     Solve(Box<solve::SolveArgs>),
+    /// QAOA on the statevector simulator: optimise angles, sample, evaluate ⟨C⟩ at given
+    /// angles (--evaluate), export the circuit as OpenQASM (--qasm).
+    Qaoa(Box<qaoa::QaoaArgs>),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -50,6 +54,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Info(a) => info::run(&a),
         Command::Convert(a) => convert::run(&a, cli.quiet),
         Command::Solve(a) => solve::run(&a, cli.quiet),
+        Command::Qaoa(a) => qaoa::run(&a, cli.quiet),
     }
 }
 

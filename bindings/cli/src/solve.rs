@@ -15,6 +15,7 @@ use quboflow::{RunControl, SampleSet, Solver, Termination};
 use serde_json::{Value, json};
 
 use crate::input::InputArgs;
+use crate::qaoa::QaoaOpts;
 use crate::progress;
 
 /// The solvers `solve` can run.
@@ -30,6 +31,8 @@ pub(crate) enum SolverKind {
     Pt,
     /// Multistart tabu search (Palubeckis MST2 family).
     Tabu,
+    /// QAOA on the statevector simulator (see `quboflow qaoa` for angle evaluation and QASM).
+    Qaoa,
 }
 
 /// Arguments of `quboflow solve`.
@@ -113,13 +116,22 @@ pub(crate) struct SolveArgs {
     /// [exact] Largest problem to enumerate, in variables (default 30, at most 62).
     #[arg(long)]
     max_num_vars: Option<usize>,
+
+    #[command(flatten)]
+    qaoa: QaoaOpts,
 }
 
 impl SolveArgs {
     /// Refuses flags that the chosen solver does not take, rather than ignoring them.
     fn check_flags(&self) -> anyhow::Result<()> {
         use SolverKind::*;
-        let reads: &[SolverKind] = &[Descent, Sa, Pt, Tabu];
+        let reads: &[SolverKind] = &[Descent, Sa, Pt, Tabu, Qaoa];
+        if self.qaoa.any() && self.solver != Qaoa {
+            anyhow::bail!("the QAOA flags (--p, --mixer, --init, --optimizer, ...) apply to --solver qaoa only");
+        }
+        if self.solver == Qaoa && self.initial_states.is_some() {
+            anyhow::bail!("--initial-states applies to --solver descent, sa, pt, tabu only");
+        }
         let flags: [(&str, bool, &[SolverKind]); 14] = [
             ("--num-reads", self.num_reads.is_some(), reads),
             ("--initial-states", self.initial_states.is_some(), reads),
@@ -203,6 +215,7 @@ impl SolveArgs {
                     initial_states: self.initial_states()?,
                 })
             }
+            SolverKind::Qaoa => Box::new(self.qaoa.solver(self.num_reads)?),
             SolverKind::Pt => {
                 let d = ParallelTempering::default();
                 Box::new(ParallelTempering {
@@ -222,7 +235,7 @@ impl SolveArgs {
 }
 
 /// A positive, finite number of seconds as a duration.
-fn seconds(s: f64) -> anyhow::Result<Duration> {
+pub(crate) fn seconds(s: f64) -> anyhow::Result<Duration> {
     if s.is_finite() && s > 0.0 {
         Ok(Duration::from_secs_f64(s))
     } else {
@@ -272,7 +285,7 @@ fn read_states(path: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
 
 /// Installs a Ctrl-C handler: the first press stops the run (the best so far is reported),
 /// a second one exits at once.
-fn ctrl_c_flag() -> Arc<AtomicBool> {
+pub(crate) fn ctrl_c_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     let f = Arc::clone(&flag);
     // If a handler is already installed (e.g. in tests), Ctrl-C keeps its default meaning.
@@ -286,10 +299,20 @@ fn ctrl_c_flag() -> Arc<AtomicBool> {
 
 /// The JSON document of DESIGN §7.
 fn document(a: &SolveArgs, m: &Model, ss: &SampleSet, read: Duration, total: Duration) -> Value {
+    let mut doc = document_of(&a.input.file.display().to_string(), m, ss, total);
+    doc["timing"]["read_s"] = json!(read.as_secs_f64());
+    if !ss.info.extra.is_null() {
+        doc[ss.info.solver.as_str()] = ss.info.extra.clone();
+    }
+    doc
+}
+
+/// The DESIGN §7 document for a result on `instance`.
+pub(crate) fn document_of(instance: &str, m: &Model, ss: &SampleSet, total: Duration) -> Value {
     let best = ss.first();
     let timing = &ss.info.timing;
     json!({
-        "instance": a.input.file.display().to_string(),
+        "instance": instance,
         "format": m.format.name(),
         "num_variables": m.qubo.num_vars(),
         "solver": ss.info.solver,
@@ -303,7 +326,6 @@ fn document(a: &SolveArgs, m: &Model, ss: &SampleSet, read: Duration, total: Dur
         "objective": {"name": m.objective.name, "sense": m.objective.sense},
         "timing": {
             "total_s": total.as_secs_f64(),
-            "read_s": read.as_secs_f64(),
             "preprocessing_s": timing.preprocessing_ns as f64 * 1e-9,
             "sampling_s": timing.sampling_ns as f64 * 1e-9,
             "postprocessing_s": timing.postprocessing_ns as f64 * 1e-9,
