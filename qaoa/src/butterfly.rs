@@ -323,7 +323,9 @@ fn rotate_window_bits<F: Real, const A: usize, const FMA: bool>(
     m: Rot<F>,
 ) -> f64 {
     let mut acc = 0.0;
-    for chunk in bits.chunks(3) {
+    // Two states hold 4 arrays: radix-4 keeps the 16 windows in registers, radix-8 spills.
+    let radix_bits = if A == 4 { 2 } else { 3 };
+    for chunk in bits.chunks(radix_bits) {
         acc += match *chunk {
             [a, b, c] => group_kernel::<F, A, 3, FMA>(arrs, [a, b, c], m),
             [a, b] => group_kernel::<F, A, 2, FMA>(arrs, [a, b], m),

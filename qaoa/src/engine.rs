@@ -214,11 +214,12 @@ impl<F: Real> Engine<F> {
     /// The start state (|+⟩ⁿ, Dicke/W per group, or a feasible basis state).
     pub fn initial_state(&self) -> StateVector<F> {
         let len = 1usize << self.n;
-        let mut re = vec![F::default(); len];
         let im = vec![F::default(); len];
+        let mut re;
         if self.plan.groups.is_empty() {
-            re.fill(F::from_f64((len as f64).sqrt().recip()));
+            re = vec![F::from_f64((len as f64).sqrt().recip()); len];
         } else {
+            re = vec![F::default(); len];
             let plan = &self.plan;
             let fill = |(x, r): (usize, &mut F)| *r = F::from_f64(plan.initial_amplitude(x));
             if self.parallel {
@@ -324,7 +325,7 @@ impl<F: Real> Engine<F> {
                 continue;
             }
             let on = &xq[g.0..g.1];
-            for_each_slab([&mut *re, &mut *im], g, self.parallel, |[r, i]| {
+            for_each_slab([&mut *re, &mut *im], g, w, self.parallel, |[r, i]| {
                 mix_slab::<F, 2>([&mut r[..], &mut i[..]], w, on, m)
             });
         }
@@ -351,28 +352,36 @@ impl<F: Real> Engine<F> {
         let p = angles.depth();
         let mut phi = self.initial_state();
         self.apply_layers(&mut phi, angles);
-        let mut lam = phi.clone();
+        // λ = Cφ and E = ⟨φ|C|φ⟩ in one pass that reads φ and writes λ.
         let bl = self.cost.block_len();
+        let mut lam_re = vec![F::default(); phi.re.len()];
+        let mut lam_im = vec![F::default(); phi.re.len()];
         let energy: f64 = for_each_block(
-            [&mut lam.re[..], &mut lam.im[..]],
+            [
+                &mut lam_re[..],
+                &mut lam_im[..],
+                &mut phi.re[..],
+                &mut phi.im[..],
+            ],
             bl,
             self.parallel,
             Vec::<f64>::new,
-            |b, [r, i], buf| {
+            |b, [lr, li, pr, pi], buf| {
                 buf.resize(bl, 0.0);
                 self.cost.fill_block_costs(b, buf);
                 let mut acc = 0.0;
-                for ((r, i), &c) in r.iter_mut().zip(i.iter_mut()).zip(buf.iter()) {
-                    let (rf, imf) = (r.to_f64(), i.to_f64());
+                for k in 0..bl {
+                    let (rf, imf, c) = (pr[k].to_f64(), pi[k].to_f64(), buf[k]);
                     acc += (rf * rf + imf * imf) * c;
-                    *r = F::from_f64(rf * c);
-                    *i = F::from_f64(imf * c);
+                    lr[k] = F::from_f64(rf * c);
+                    li[k] = F::from_f64(imf * c);
                 }
                 acc
             },
         )
         .iter()
         .sum();
+        let mut lam = StateVector::from_parts(self.n, lam_re, lam_im);
         let mut grad = vec![0.0; 2 * p];
         for l in (0..p).rev() {
             let (gb, gg) = self.layer_backward(&mut phi, &mut lam, angles.gamma[l], angles.beta[l]);
@@ -409,7 +418,8 @@ impl<F: Real> Engine<F> {
         let (c, s) = (F::from_f64(c), F::from_f64(-s));
         let low = self.cost.low_bits();
         let xq = &self.plan.x_qubits;
-        let w = row_width::<F>();
+        // Two states: half-width rows keep the gathered slab (4 arrays) at the same bytes.
+        let w = row_width::<F>() / 2;
         let m = Rot { c, s };
         for g in high_groups(self.n, low).into_iter().rev() {
             if !(g.0..g.1).any(|q| xq[q]) {
@@ -419,6 +429,7 @@ impl<F: Real> Engine<F> {
             gb += for_each_slab(
                 [&mut *pr, &mut *pi, &mut *lr, &mut *li],
                 g,
+                w,
                 self.parallel,
                 |[a, b, x, y]| {
                     mix_slab::<F, 4>([&mut a[..], &mut b[..], &mut x[..], &mut y[..]], w, on, m)

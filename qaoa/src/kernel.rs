@@ -156,19 +156,20 @@ where
 }
 
 /// Runs `f(buffers)` on every slab of the high qubit group `lo..hi`: the buffers hold
-/// `2^(hi-lo)` rows of [`row_width`] amplitudes, row `r` being the amplitudes whose bits
-/// `lo..hi` equal `r`, so qubit `lo + j` pairs elements `row_width << j` apart. Returns the
+/// `2^(hi-lo)` rows of `w` amplitudes (a multiple of 8 dividing `2^lo`), row `r` being the
+/// amplitudes whose bits `lo..hi` equal `r`, so qubit `lo + j` pairs elements `w << j` apart.
+/// Returns the
 /// sum of the results.
 pub(crate) fn for_each_slab<F, const K: usize>(
     arrays: [&mut [F]; K],
     (lo, hi): (usize, usize),
+    w: usize,
     parallel: bool,
     f: impl Fn(&mut [Vec<F>; K]) -> f64 + Sync + Send,
 ) -> f64
 where
     F: Real,
 {
-    let w = row_width::<F>();
     let rows = 1usize << (hi - lo);
     let row_len = 1usize << lo;
     let outer = arrays[0].len() >> hi;
@@ -198,14 +199,14 @@ where
         let mut acc = 0.0;
         for col in (0..piece).step_by(w) {
             for (buf, rows_k) in bufs.iter_mut().zip(task.iter()) {
-                for (dst, src) in buf.chunks_exact_mut(F::ROW).zip(rows_k.iter()) {
-                    copy_row(dst, &src[col..col + F::ROW]);
+                for (dst, src) in buf.chunks_exact_mut(w).zip(rows_k.iter()) {
+                    copy_row(dst, &src[col..col + w]);
                 }
             }
             acc += f(bufs);
             for (buf, rows_k) in bufs.iter().zip(task.iter_mut()) {
-                for (src, dst) in buf.chunks_exact(F::ROW).zip(rows_k.iter_mut()) {
-                    copy_row(&mut dst[col..col + F::ROW], src);
+                for (src, dst) in buf.chunks_exact(w).zip(rows_k.iter_mut()) {
+                    copy_row(&mut dst[col..col + w], src);
                 }
             }
         }
@@ -252,7 +253,7 @@ mod tests {
             let (mut re, mut im) = (re0.clone(), im0.clone());
             let w = row_width::<f64>();
             for g in high_groups(n, 14) {
-                for_each_slab([&mut re[..], &mut im[..]], g, parallel, |[br, bi]| {
+                for_each_slab([&mut re[..], &mut im[..]], g, w, parallel, |[br, bi]| {
                     for j in 0..g.1 - g.0 {
                         rotate(br, bi, w << j, c, s);
                     }

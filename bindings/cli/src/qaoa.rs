@@ -7,8 +7,8 @@ use anyhow::Context;
 use clap::Args;
 use quboflow::{RunControl, SampleSet, Termination};
 use quboflow_qaoa::{
-    Angles, Circuit, Engine, EngineOptions, InitStrategy, MixerKind, OptimizerKind, Precision, Qaoa,
-    Real, TwoQubitStyle,
+    Angles, Circuit, Engine, EngineOptions, InitStrategy, MixerKind, OptimizerKind, Precision,
+    Qaoa, Real, TwoQubitStyle,
 };
 use serde_json::{Value, json};
 
@@ -44,7 +44,12 @@ pub(crate) struct QaoaOpts {
     pub(crate) precision: Option<Precision>,
 
     /// [qaoa] Angles γ1,..,γp,β1,..,βp used as given (no optimisation).
-    #[arg(long, value_name = "G1,..,GP,B1,..,BP", value_delimiter = ',', allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "G1,..,GP,B1,..,BP",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     pub(crate) angles: Option<Vec<f64>>,
 
     /// [qaoa] Trotter steps per XY layer (default 1).
@@ -146,19 +151,35 @@ fn layer_ms<F: Real>(engine: &Engine<F>, angles: &Angles) -> f64 {
     t.elapsed().as_secs_f64() * 1e3 / angles.depth() as f64
 }
 
-fn evaluate<F: Real>(q: &quboflow::Qubo, solver: &Qaoa, angles: &Angles) -> anyhow::Result<(f64, f64)> {
+fn evaluate<F: Real>(
+    q: &quboflow::Qubo,
+    solver: &Qaoa,
+    angles: &Angles,
+) -> anyhow::Result<(f64, f64)> {
     let engine = Engine::<F>::new(
         q,
-        &EngineOptions { mixer: solver.mixer, trotter_steps: solver.trotter_steps, ..Default::default() },
+        &EngineOptions {
+            mixer: solver.mixer,
+            trotter_steps: solver.trotter_steps,
+            ..Default::default()
+        },
     )?;
     let e = engine.expectation(angles)?;
     Ok((e, layer_ms(&engine, angles)))
 }
 
-fn circuit_and_layer_ms<F: Real>(q: &quboflow::Qubo, solver: &Qaoa, angles: &Angles) -> anyhow::Result<(Circuit, f64)> {
+fn circuit_and_layer_ms<F: Real>(
+    q: &quboflow::Qubo,
+    solver: &Qaoa,
+    angles: &Angles,
+) -> anyhow::Result<(Circuit, f64)> {
     let engine = Engine::<F>::new(
         q,
-        &EngineOptions { mixer: solver.mixer, trotter_steps: solver.trotter_steps, ..Default::default() },
+        &EngineOptions {
+            mixer: solver.mixer,
+            trotter_steps: solver.trotter_steps,
+            ..Default::default()
+        },
     )?;
     Ok((Circuit::qaoa(q, &engine, angles), layer_ms(&engine, angles)))
 }
@@ -184,27 +205,46 @@ pub(crate) fn run(a: &QaoaArgs, quiet: bool) -> anyhow::Result<()> {
                 })
             );
         } else {
-            println!("expectation {e}  ({} layers, {:.3} ms per layer)", angles.depth(), ms);
+            println!(
+                "expectation {e}  ({} layers, {:.3} ms per layer)",
+                angles.depth(),
+                ms
+            );
         }
         return Ok(());
     }
     let limit = a.time_limit.map(crate::solve::seconds).transpose()?;
-    let ctl = RunControl::new().maybe_seed(a.seed).maybe_time_limit(limit).cancel_flag(crate::solve::ctrl_c_flag());
+    let ctl = RunControl::new()
+        .maybe_seed(a.seed)
+        .maybe_time_limit(limit)
+        .cancel_flag(crate::solve::ctrl_c_flag());
     let (ctl, bar) = progress::attach(ctl, "qaoa", quiet);
     let t0 = Instant::now();
     let result = solver.run(&m.qubo, &ctl);
     if let Some(pb) = bar {
         pb.finish_and_clear();
     }
-    let (ss, report) = result.map_err(quboflow::Error::from).with_context(|| file.clone())?;
+    let (ss, report) = result
+        .map_err(quboflow::Error::from)
+        .with_context(|| file.clone())?;
     let total = t0.elapsed();
     let (circuit, ms) = match solver.precision {
         Precision::Complex128 => circuit_and_layer_ms::<f64>(&m.qubo, &solver, &report.angles),
         Precision::Complex64 => circuit_and_layer_ms::<f32>(&m.qubo, &solver, &report.angles),
     }?;
     if let Some(path) = &a.qasm {
-        let version = a.qasm_version.unwrap_or(if path.extension().is_some_and(|e| e == "qasm3") { 3 } else { 2 });
-        let style = if a.qasm_expand { TwoQubitStyle::Expanded } else { TwoQubitStyle::Declared };
+        let version = a
+            .qasm_version
+            .unwrap_or(if path.extension().is_some_and(|e| e == "qasm3") {
+                3
+            } else {
+                2
+            });
+        let style = if a.qasm_expand {
+            TwoQubitStyle::Expanded
+        } else {
+            TwoQubitStyle::Declared
+        };
         let text = match version {
             2 => circuit.to_qasm2(style)?,
             3 => circuit.to_qasm3(style)?,
@@ -228,7 +268,10 @@ pub(crate) fn run(a: &QaoaArgs, quiet: bool) -> anyhow::Result<()> {
         print_summary(&file, &m, &ss, &doc);
     }
     if !quiet && ss.info.termination != Termination::Completed {
-        eprintln!("note: the optimisation was stopped early ({}); the best angles found were used", ss.info.termination);
+        eprintln!(
+            "note: the optimisation was stopped early ({}); the best angles found were used",
+            ss.info.termination
+        );
     }
     Ok(())
 }
@@ -241,10 +284,17 @@ fn print_summary(file: &str, m: &quboflow::io::Model, ss: &SampleSet, doc: &Valu
         "qaoa        p={} init={} optimizer={} evaluations={}",
         q["p"], q["init"], ss.info.params["optimizer"], q["evaluations"]
     );
-    println!("angles      γ={}  β={}", doc["angles"]["gamma"], doc["angles"]["beta"]);
+    println!(
+        "angles      γ={}  β={}",
+        doc["angles"]["gamma"], doc["angles"]["beta"]
+    );
     println!("⟨C⟩         {}", doc["expectation"]);
     if m.objective.is_energy() {
-        println!("best        energy {} (probability {:.4})", best.energy, q["probability_of_best"].as_f64().unwrap_or(0.0));
+        println!(
+            "best        energy {} (probability {:.4})",
+            best.energy,
+            q["probability_of_best"].as_f64().unwrap_or(0.0)
+        );
     } else {
         println!(
             "best        {} {} ({})   energy {}   probability {:.4}",

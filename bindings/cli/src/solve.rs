@@ -15,8 +15,8 @@ use quboflow::{RunControl, SampleSet, Solver, Termination};
 use serde_json::{Value, json};
 
 use crate::input::InputArgs;
-use crate::qaoa::QaoaOpts;
 use crate::progress;
+use crate::qaoa::QaoaOpts;
 
 /// The solvers `solve` can run.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,7 +127,9 @@ impl SolveArgs {
         use SolverKind::*;
         let reads: &[SolverKind] = &[Descent, Sa, Pt, Tabu, Qaoa];
         if self.qaoa.any() && self.solver != Qaoa {
-            anyhow::bail!("the QAOA flags (--p, --mixer, --init, --optimizer, ...) apply to --solver qaoa only");
+            anyhow::bail!(
+                "the QAOA flags (--p, --mixer, --init, --optimizer, ...) apply to --solver qaoa only"
+            );
         }
         if self.solver == Qaoa && self.initial_states.is_some() {
             anyhow::bail!("--initial-states applies to --solver descent, sa, pt, tabu only");

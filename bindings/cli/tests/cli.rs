@@ -385,3 +385,109 @@ fn every_solver_runs_with_its_flags_and_refuses_others() {
         assert!(String::from_utf8_lossy(&out.stderr).contains(flag));
     }
 }
+
+/// Energy of a Max-Cut sample from the Gset triples: −(cut weight).
+fn minus_cut(path: &Path, x: &[u8]) -> f64 {
+    -triples(path)
+        .iter()
+        .filter(|(a, b, _)| x[a - 1] != x[b - 1])
+        .map(|t| t.2)
+        .sum::<f64>()
+}
+
+#[test]
+fn qaoa_evaluate_gives_the_analytic_p1_value_on_petersen() {
+    // Triangle-free 3-regular graph at the p = 1 optimum (γ = atan(1/√2), β = π/8 for the
+    // cut; γ negated for the energy): each edge is cut with probability 1/2 + 1/(3√3).
+    let p = repo("testdata/petersen.gset");
+    let gamma = -(1.0f64 / 2f64.sqrt()).atan();
+    let beta = std::f64::consts::PI / 8.0;
+    let angles = format!("{gamma},{beta}");
+    for precision in ["complex128", "complex64"] {
+        let doc = json_of(&run(&[
+            "qaoa",
+            p.to_str().unwrap(),
+            "--angles",
+            &angles,
+            "--evaluate",
+            "--json",
+            "--precision",
+            precision,
+        ]));
+        let expected = -15.0 * (0.5 + 1.0 / (3.0 * 3f64.sqrt()));
+        let tol = if precision == "complex64" {
+            1e-4
+        } else {
+            1e-12
+        };
+        let e = doc["expectation"].as_f64().unwrap();
+        assert!((e - expected).abs() < tol, "{precision}: {e} vs {expected}");
+        assert!(doc["layer_ms"].as_f64().unwrap() >= 0.0);
+    }
+}
+
+#[test]
+fn qaoa_reports_json_qasm_and_recomputed_energies() {
+    let p = repo("testdata/petersen.gset");
+    let qasm = tmp("petersen.qasm");
+    let doc = json_of(&run(&[
+        "qaoa",
+        p.to_str().unwrap(),
+        "--p",
+        "2",
+        "--seed",
+        "5",
+        "--shots",
+        "300",
+        "--json",
+        "--qasm",
+        qasm.to_str().unwrap(),
+    ]));
+    let x = sample_of(&doc);
+    assert_eq!(doc["best"]["energy"].as_f64().unwrap(), minus_cut(&p, &x));
+    assert_eq!(doc["best"]["objective"], 12.0);
+    assert_eq!(doc["angles"]["gamma"].as_array().unwrap().len(), 2);
+    let e = doc["expectation"].as_f64().unwrap();
+    assert!(e < -11.0 && e > -12.0, "⟨C⟩ = {e}");
+    assert_eq!(doc["qaoa"]["init"], "fixed");
+    assert_eq!(doc["qaoa"]["circuit"]["two_qubit_gates"], 30);
+    assert_eq!(doc["num_reads"], 300);
+    let text = std::fs::read_to_string(&qasm).unwrap();
+    assert!(text.starts_with("OPENQASM 2.0;"));
+    assert_eq!(
+        text.matches("qf_rzz(").count(),
+        31,
+        "30 RZZ uses + the declaration"
+    );
+    // The same run through `solve`.
+    let solve = json_of(&run(&[
+        "solve",
+        p.to_str().unwrap(),
+        "--solver",
+        "qaoa",
+        "--p",
+        "2",
+        "--seed",
+        "5",
+        "--num-reads",
+        "300",
+        "--json",
+    ]));
+    assert_eq!(solve["best"], doc["best"]);
+    assert_eq!(solve["qaoa"]["expectation"], doc["expectation"]);
+    // QAOA flags belong to QAOA.
+    let out = run(&["solve", p.to_str().unwrap(), "--solver", "sa", "--p", "2"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--solver qaoa only"));
+    // Angles of the wrong length, and --evaluate without angles, are refused clearly.
+    let out = run(&[
+        "qaoa",
+        p.to_str().unwrap(),
+        "--angles",
+        "0.1,0.2,0.3",
+        "--evaluate",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected 2p values"));
+    let out = run(&["qaoa", p.to_str().unwrap(), "--evaluate"]);
+    assert!(!out.status.success());
+}
