@@ -3,13 +3,13 @@
 //!
 //! A *window* is 8 consecutive amplitudes (one AVX-512 vector of f64, two of AVX2). Qubits
 //! 0–2 pair amplitudes inside a window and are rotated with lane shuffles; every higher qubit
-//! pairs whole windows, and up to three such qubits are rotated per load/store of 8 windows
-//! (radix-8), so a block in cache is read and written once per three qubits instead of once
+//! pairs whole windows, and two such qubits are rotated per load/store of 4 windows
+//! (radix-4), so a block in cache is read and written once per two qubits instead of once
 //! per qubit. The arithmetic is written on fixed-size arrays, which the compiler turns into
 //! vector code; the instruction set comes from `#[target_feature]` copies of the same code.
 //!
-//! Measured at n = 24, complex128, one thread (`qaoa_layer`): per-qubit strided passes
-//! 261 ms per layer; these kernels: see the crate README.
+//! Measured at n = 24, complex128, one thread (`qaoa_layer`): per-qubit strided passes with
+//! SSE2 took 261 ms per layer; these kernels with AVX-512 take about 120 ms.
 
 use std::sync::OnceLock;
 
@@ -98,18 +98,27 @@ fn bfly<F: Real, const FMA: bool>(
     }
 }
 
-/// `Σ_k Im(conj(λ_a) φ_b + conj(λ_b) φ_a)` over the lanes, for windows a and b.
+/// `Im(conj(λ_a) φ_b + conj(λ_b) φ_a)` per lane, for windows a and b.
 #[inline(always)]
 fn im_cross<F: Real>(
     pa: (&V<F>, &V<F>),
     pb: (&V<F>, &V<F>),
     la: (&V<F>, &V<F>),
     lb: (&V<F>, &V<F>),
-) -> F {
+) -> V<F> {
     let acc: V<F> = std::array::from_fn(|k| {
         la.0[k] * pb.1[k] - la.1[k] * pb.0[k] + lb.0[k] * pa.1[k] - lb.1[k] * pa.0[k]
     });
-    acc.iter().fold(F::default(), |s, &x| s + x)
+    acc
+}
+
+/// Adds lane sums into an f64 accumulator (vertical adds: no horizontal reduction per window,
+/// which cost more than the butterflies themselves in the gradient).
+#[inline(always)]
+fn add_lanes<F: Real>(acc: &mut [f64; LANES], part: &V<F>) {
+    for k in 0..LANES {
+        acc[k] += part[k].to_f64();
+    }
 }
 
 /// Inserts a zero bit at each of `bits` (ascending) into `g`.
@@ -140,7 +149,7 @@ fn group_kernel<F: Real, const A: usize, const K: usize, const FMA: bool>(
             }
         }
     }
-    let mut acc = 0.0f64;
+    let mut acc = [0.0f64; LANES];
     for g in 0..(nwin >> K) {
         let base = deposit(g, &bits);
         let mut v = [[[F::default(); LANES]; 8]; A];
@@ -150,7 +159,7 @@ fn group_kernel<F: Real, const A: usize, const K: usize, const FMA: bool>(
                 v[a][r].copy_from_slice(&arrs[a][o..o + LANES]);
             }
         }
-        let mut part = F::default();
+        let mut part = [F::default(); LANES];
         for t in 0..K {
             let h = 1usize << t;
             for r in 0..rows {
@@ -158,12 +167,15 @@ fn group_kernel<F: Real, const A: usize, const K: usize, const FMA: bool>(
                     continue;
                 }
                 if A == 4 {
-                    part += im_cross(
+                    let c = im_cross(
                         (&v[0][r], &v[1][r]),
                         (&v[0][r | h], &v[1][r | h]),
                         (&v[2][r], &v[3][r]),
                         (&v[2][r | h], &v[3][r | h]),
                     );
+                    for k in 0..LANES {
+                        part[k] += c[k];
+                    }
                 }
                 for st in 0..A / 2 {
                     let (mut ar, mut ai, mut br, mut bi) = (
@@ -180,7 +192,9 @@ fn group_kernel<F: Real, const A: usize, const K: usize, const FMA: bool>(
                 }
             }
         }
-        acc += part.to_f64();
+        if A == 4 {
+            add_lanes(&mut acc, &part);
+        }
         for a in 0..A {
             for r in 0..rows {
                 let o = (base + offs[r]) * LANES;
@@ -188,7 +202,7 @@ fn group_kernel<F: Real, const A: usize, const K: usize, const FMA: bool>(
             }
         }
     }
-    acc
+    acc.iter().sum()
 }
 
 /// Where the phase `e^{-iγE}` of each amplitude of a block comes from, when it is fused into
@@ -213,6 +227,17 @@ pub(crate) enum PhaseSrc<'a, F> {
 }
 
 impl<F: Real> PhaseSrc<'_, F> {
+    /// The phase of amplitude `k` of the block (1 when there is none).
+    #[inline(always)]
+    pub(crate) fn at(&self, k: usize) -> (F, F) {
+        match self {
+            PhaseSrc::None => (F::from_f64(1.0), F::default()),
+            PhaseSrc::TableU8 { idx, re, im } => (re[idx[k] as usize], im[idx[k] as usize]),
+            PhaseSrc::TableU16 { idx, re, im } => (re[idx[k] as usize], im[idx[k] as usize]),
+            PhaseSrc::Dense { re, im } => (re[k], im[k]),
+        }
+    }
+
     /// The 8 phases of the window starting at amplitude `o` of the block.
     #[inline(always)]
     fn window(&self, o: usize) -> Option<(V<F>, V<F>)> {
@@ -251,14 +276,14 @@ fn rot_lanes<F: Real, const FMA: bool, const MB: usize>(r: &mut V<F>, i: &mut V<
     }
 }
 
-/// `Σ_x Im(conj(λ_x) φ_{x^MB})` over a window.
+/// `Im(conj(λ_x) φ_{x^MB})` per lane of a window.
 #[inline(always)]
-fn im_lanes<F: Real, const MB: usize>(pr: &V<F>, pi: &V<F>, lr: &V<F>, li: &V<F>) -> F {
+fn im_lanes<F: Real, const MB: usize>(pr: &V<F>, pi: &V<F>, lr: &V<F>, li: &V<F>) -> V<F> {
     let mut acc = [F::default(); LANES];
     for x in 0..LANES {
         acc[x] = lr[x] * pi[x ^ MB] - li[x] * pr[x ^ MB];
     }
-    acc.iter().fold(F::default(), |s, &x| s + x)
+    acc
 }
 
 /// Applies the phase (if any), then rotates qubits 0–2 (those with `mask[q]`) inside every
@@ -272,7 +297,7 @@ fn low3_kernel<F: Real, const A: usize, const FMA: bool>(
     offset: usize,
 ) -> f64 {
     let nwin = arrs[0].len() / LANES;
-    let mut acc = 0.0f64;
+    let mut acc = [0.0f64; LANES];
     for w in 0..nwin {
         let o = w * LANES;
         let mut v = [[F::default(); LANES]; A];
@@ -288,12 +313,15 @@ fn low3_kernel<F: Real, const A: usize, const FMA: bool>(
                 }
             }
         }
-        let mut part = F::default();
+        let mut part = [F::default(); LANES];
         macro_rules! lane_qubit {
             ($q:expr, $mb:expr) => {
                 if mask[$q] {
                     if A == 4 {
-                        part += im_lanes::<F, $mb>(&v[0], &v[1], &v[2], &v[3]);
+                        let c = im_lanes::<F, $mb>(&v[0], &v[1], &v[2], &v[3]);
+                        for k in 0..LANES {
+                            part[k] += c[k];
+                        }
                     }
                     for st in 0..A / 2 {
                         let (mut r, mut i) = (v[2 * st], v[2 * st + 1]);
@@ -307,15 +335,17 @@ fn low3_kernel<F: Real, const A: usize, const FMA: bool>(
         lane_qubit!(0, 1);
         lane_qubit!(1, 2);
         lane_qubit!(2, 4);
-        acc += part.to_f64();
+        if A == 4 {
+            add_lanes(&mut acc, &part);
+        }
         for a in 0..A {
             arrs[a][o..o + LANES].copy_from_slice(&v[a]);
         }
     }
-    acc
+    acc.iter().sum()
 }
 
-/// Rotates the given window bits (any number, ascending), three per sweep.
+/// Rotates the given window bits (any number, ascending), two per sweep.
 #[inline(always)]
 fn rotate_window_bits<F: Real, const A: usize, const FMA: bool>(
     arrs: &mut [&mut [F]; A],
@@ -323,11 +353,11 @@ fn rotate_window_bits<F: Real, const A: usize, const FMA: bool>(
     m: Rot<F>,
 ) -> f64 {
     let mut acc = 0.0;
-    // Two states hold 4 arrays: radix-4 keeps the 16 windows in registers, radix-8 spills.
-    let radix_bits = if A == 4 { 2 } else { 3 };
-    for chunk in bits.chunks(radix_bits) {
+    // Radix-4 (two qubits per load/store of 4 windows): measured faster than radix-8 for one
+    // state (n = 20, 22: ~10-20 %) and for two (the gradient: 0.41 s vs 0.52 s at n = 22),
+    // whose 8 × 8 × 2 windows do not fit the 32 vector registers.
+    for chunk in bits.chunks(2) {
         acc += match *chunk {
-            [a, b, c] => group_kernel::<F, A, 3, FMA>(arrs, [a, b, c], m),
             [a, b] => group_kernel::<F, A, 2, FMA>(arrs, [a, b], m),
             [a] => group_kernel::<F, A, 1, FMA>(arrs, [a], m),
             _ => 0.0,

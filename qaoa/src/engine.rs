@@ -121,6 +121,10 @@ pub struct Engine<F: Real> {
     plan: MixerPlan,
     n: usize,
     parallel: bool,
+    /// Statevectors kept between evaluations: a fresh 2ⁿ allocation costs a page fault per
+    /// 4 KiB on first touch (the kernel zeroes each page), which at n = 24 was about as long
+    /// as a layer; reused buffers are only refilled.
+    pool: std::sync::Mutex<Vec<StateVector<F>>>,
     _f: std::marker::PhantomData<F>,
 }
 
@@ -158,6 +162,7 @@ impl<F: Real> Engine<F> {
             plan,
             n,
             parallel,
+            pool: std::sync::Mutex::new(Vec::new()),
             _f: std::marker::PhantomData,
         })
     }
@@ -214,27 +219,70 @@ impl<F: Real> Engine<F> {
     /// The start state (|+⟩ⁿ, Dicke/W per group, or a feasible basis state).
     pub fn initial_state(&self) -> StateVector<F> {
         let len = 1usize << self.n;
-        let im = vec![F::default(); len];
-        let mut re;
-        if self.plan.groups.is_empty() {
-            re = vec![F::from_f64((len as f64).sqrt().recip()); len];
-        } else {
-            re = vec![F::default(); len];
-            let plan = &self.plan;
-            let fill = |(x, r): (usize, &mut F)| *r = F::from_f64(plan.initial_amplitude(x));
-            if self.parallel {
-                re.par_iter_mut().enumerate().for_each(fill);
+        let mut s =
+            StateVector::from_parts(self.n, vec![F::default(); len], vec![F::default(); len]);
+        self.reset(&mut s);
+        s
+    }
+
+    /// Overwrites `s` with the start state.
+    fn reset(&self, s: &mut StateVector<F>) {
+        let plan = &self.plan;
+        let uniform = F::from_f64(((1usize << self.n) as f64).sqrt().recip());
+        let fill = |(x, (r, i)): (usize, (&mut F, &mut F))| {
+            *r = if plan.groups.is_empty() {
+                uniform
             } else {
-                re.iter_mut().enumerate().for_each(fill);
-            }
+                F::from_f64(plan.initial_amplitude(x))
+            };
+            *i = F::default();
+        };
+        if self.parallel {
+            s.re.par_iter_mut()
+                .zip(s.im.par_iter_mut())
+                .enumerate()
+                .for_each(fill);
+        } else {
+            s.re.iter_mut()
+                .zip(s.im.iter_mut())
+                .enumerate()
+                .for_each(fill);
         }
-        StateVector::from_parts(self.n, re, im)
+    }
+
+    /// A start state, reusing a pooled buffer when there is one.
+    fn pooled_initial(&self) -> StateVector<F> {
+        let reused = self.pool.lock().ok().and_then(|mut p| p.pop());
+        match reused {
+            Some(mut s) => {
+                self.reset(&mut s);
+                s
+            }
+            None => self.initial_state(),
+        }
+    }
+
+    /// A buffer of the right size with unspecified contents.
+    fn pooled_buffer(&self) -> StateVector<F> {
+        let reused = self.pool.lock().ok().and_then(|mut p| p.pop());
+        reused.unwrap_or_else(|| {
+            let len = 1usize << self.n;
+            StateVector::from_parts(self.n, vec![F::default(); len], vec![F::default(); len])
+        })
+    }
+
+    fn recycle(&self, s: StateVector<F>) {
+        if let Ok(mut p) = self.pool.lock()
+            && p.len() < 2
+        {
+            p.push(s);
+        }
     }
 
     /// The state after all layers.
     pub fn state(&self, angles: &Angles) -> Result<StateVector<F>> {
         angles.validate()?;
-        let mut s = self.initial_state();
+        let mut s = self.pooled_initial();
         self.apply_layers(&mut s, angles);
         Ok(s)
     }
@@ -242,7 +290,9 @@ impl<F: Real> Engine<F> {
     /// ⟨C⟩ after all layers.
     pub fn expectation(&self, angles: &Angles) -> Result<f64> {
         let s = self.state(angles)?;
-        Ok(self.expectation_of(&s))
+        let e = self.expectation_of(&s);
+        self.recycle(s);
+        Ok(e)
     }
 
     /// ⟨ψ|C|ψ⟩ of a state.
@@ -350,16 +400,15 @@ impl<F: Real> Engine<F> {
         angles.validate()?;
         check_memory(self.n, F::PRECISION, 2)?;
         let p = angles.depth();
-        let mut phi = self.initial_state();
+        let mut phi = self.pooled_initial();
         self.apply_layers(&mut phi, angles);
         // λ = Cφ and E = ⟨φ|C|φ⟩ in one pass that reads φ and writes λ.
         let bl = self.cost.block_len();
-        let mut lam_re = vec![F::default(); phi.re.len()];
-        let mut lam_im = vec![F::default(); phi.re.len()];
+        let mut lam = self.pooled_buffer();
         let energy: f64 = for_each_block(
             [
-                &mut lam_re[..],
-                &mut lam_im[..],
+                &mut lam.re[..],
+                &mut lam.im[..],
                 &mut phi.re[..],
                 &mut phi.im[..],
             ],
@@ -381,13 +430,14 @@ impl<F: Real> Engine<F> {
         )
         .iter()
         .sum();
-        let mut lam = StateVector::from_parts(self.n, lam_re, lam_im);
         let mut grad = vec![0.0; 2 * p];
         for l in (0..p).rev() {
             let (gb, gg) = self.layer_backward(&mut phi, &mut lam, angles.gamma[l], angles.beta[l]);
             grad[l] = 2.0 * gg;
             grad[p + l] = 2.0 * gb;
         }
+        self.recycle(phi);
+        self.recycle(lam);
         Ok((energy, grad))
     }
 
@@ -459,16 +509,22 @@ impl<F: Real> Engine<F> {
                             rotate_dual([&mut *a, &mut *bi, &mut *x, &mut *y], 1 << q, c, s);
                     }
                 }
+                // Im⟨λ|C|φ⟩ and the inverse phase on both states in one sweep.
                 scr.cost.resize(bl, 0.0);
                 self.cost.fill_block_costs(b, &mut scr.cost);
-                let mut gamma_part = 0.0;
+                let src = self.cost.phase_source(&inverse, b, &mut scr.phase);
+                let mut lanes = [0.0f64; 8];
                 for k in 0..bl {
-                    let im = x[k].to_f64() * bi[k].to_f64() - y[k].to_f64() * a[k].to_f64();
-                    gamma_part += scr.cost[k] * im;
+                    let (pr, pi, lr, li) = (a[k], bi[k], x[k], y[k]);
+                    let im = (lr * pi - li * pr).to_f64();
+                    lanes[k % 8] += scr.cost[k] * im;
+                    let (cr, ci) = src.at(k);
+                    a[k] = pr * cr - pi * ci;
+                    bi[k] = pr * ci + pi * cr;
+                    x[k] = lr * cr - li * ci;
+                    y[k] = lr * ci + li * cr;
                 }
-                self.cost.apply_phase(&inverse, b, a, bi, &mut scr.phase);
-                self.cost.apply_phase(&inverse, b, x, y, &mut scr.phase);
-                (beta_part, gamma_part)
+                (beta_part, lanes.iter().sum::<f64>())
             },
         );
         let (mut gg, mut gb_low) = (0.0, 0.0);

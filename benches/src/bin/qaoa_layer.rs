@@ -39,6 +39,11 @@ fn run<F: Real>(
     };
     let mut state = engine.initial_state();
     let (layers_s, _) = best_of(repeats, || engine.apply_layers(&mut state, &angles));
+    if std::env::var("QAOA_ONLY_GRAD").is_ok() {
+        let (grad_s, g) = best_of(repeats, || engine.gradient(&angles));
+        g?;
+        return Ok(format!("{{\"grad_s\": {grad_s}}}"));
+    }
     if std::env::var("QAOA_ONLY_LAYERS").is_ok() {
         return Ok(format!("{{\"layer_s\": {}}}", layers_s / p as f64));
     }
