@@ -246,6 +246,46 @@ impl CostModel {
         }
     }
 
+    /// `Σ |ψ|² E` over a gathered slab whose row `r` holds the `w` amplitudes from
+    /// `base + r·stride`; `None` without a cost index (the caller then uses a separate pass).
+    pub(crate) fn slab_energy<F: Real>(
+        &self,
+        base: usize,
+        stride: usize,
+        w: usize,
+        re: &[F],
+        im: &[F],
+    ) -> Option<f64> {
+        let t = self.table.as_ref()?;
+        let level = |k: usize| (t.base + k as f64) / t.scale;
+        let mut acc = 0.0;
+        for (r, (rr, ri)) in re.chunks_exact(w).zip(im.chunks_exact(w)).enumerate() {
+            let start = base + r * stride;
+            let mut part = 0.0;
+            match &t.index {
+                CostIndex::U8(idx) => {
+                    for ((a, b), &k) in rr.iter().zip(ri).zip(&idx[start..start + w]) {
+                        let (a, b) = (a.to_f64(), b.to_f64());
+                        part += (a * a + b * b) * level(k as usize);
+                    }
+                }
+                CostIndex::U16(idx) => {
+                    for ((a, b), &k) in rr.iter().zip(ri).zip(&idx[start..start + w]) {
+                        let (a, b) = (a.to_f64(), b.to_f64());
+                        part += (a * a + b * b) * level(k as usize);
+                    }
+                }
+            }
+            acc += part;
+        }
+        Some(acc)
+    }
+
+    /// Whether the model has a cost index ([`PhaseKind::Table`]).
+    pub(crate) fn has_table(&self) -> bool {
+        self.table.is_some()
+    }
+
     /// The energy of basis state `x` (bit k = qubit k).
     pub fn cost(&self, x: usize) -> f64 {
         let b = x >> self.low;

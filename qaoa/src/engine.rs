@@ -288,9 +288,20 @@ impl<F: Real> Engine<F> {
     }
 
     /// ⟨C⟩ after all layers.
+    ///
+    /// With a cost index and the X mixer, ⟨C⟩ is summed inside the last sweep of the last
+    /// layer (no separate pass).
     pub fn expectation(&self, angles: &Angles) -> Result<f64> {
-        let s = self.state(angles)?;
-        let e = self.expectation_of(&s);
+        angles.validate()?;
+        let mut s = self.pooled_initial();
+        let p = angles.depth();
+        for l in 0..p - 1 {
+            self.layer(&mut s, angles.gamma[l], angles.beta[l], false);
+        }
+        let e = match self.layer(&mut s, angles.gamma[p - 1], angles.beta[p - 1], true) {
+            Some(e) => e,
+            None => self.expectation_of(&s),
+        };
         self.recycle(s);
         Ok(e)
     }
@@ -332,7 +343,7 @@ impl<F: Real> Engine<F> {
     /// Applies every layer of `angles` to `state` in place.
     pub fn apply_layers(&self, state: &mut StateVector<F>, angles: &Angles) {
         for (&g, &b) in angles.gamma.iter().zip(&angles.beta) {
-            self.layer(state, g, b);
+            self.layer(state, g, b, false);
         }
     }
 
@@ -343,8 +354,15 @@ impl<F: Real> Engine<F> {
         }
     }
 
-    /// One layer: phase (fused into the low pass), X rotations, then XY hops.
-    fn layer(&self, state: &mut StateVector<F>, gamma: f64, beta: f64) {
+    /// One layer: phase (fused into the low pass), X rotations, then XY hops. With
+    /// `energy`, returns ⟨C⟩ of the result when it could be summed inside the last sweep.
+    fn layer(
+        &self,
+        state: &mut StateVector<F>,
+        gamma: f64,
+        beta: f64,
+        energy: bool,
+    ) -> Option<f64> {
         let low = self.cost.low_bits();
         let phase: PhaseLayer<F> = self.cost.prepare_phase(gamma);
         let (s, c) = beta.sin_cos();
@@ -352,32 +370,55 @@ impl<F: Real> Engine<F> {
         let m = Rot { c, s };
         let xq = &self.plan.x_qubits;
         let (re, im) = (&mut state.re[..], &mut state.im[..]);
-        for_each_block(
+        let groups: Vec<(usize, usize)> = high_groups(self.n, low)
+            .into_iter()
+            .filter(|g| (g.0..g.1).any(|q| xq[q]))
+            .collect();
+        // Where ⟨C⟩ can be summed: the last sweep, if it is ours and the costs are indexed.
+        let fuse = energy && self.cost.has_table() && self.plan.pairs.is_empty();
+        let fuse_low = fuse && groups.is_empty();
+        let bl = self.cost.block_len();
+        let low_parts = for_each_block(
             [&mut *re, &mut *im],
-            self.cost.block_len(),
+            bl,
             self.parallel,
             || self.scratch(),
             |b, [r, i], scr| {
                 if low >= 3 {
                     let src = self.cost.phase_source(&phase, b, &mut scr.phase);
-                    mix_block::<F, 2>([r, i], low, xq, m, &src);
+                    mix_block::<F, 2>([&mut *r, &mut *i], low, xq, m, &src);
                 } else {
                     self.cost.apply_phase(&phase, b, r, i, &mut scr.phase);
                     for q in (0..low).filter(|&q| xq[q]) {
                         rotate(r, i, 1 << q, c, s);
                     }
                 }
+                if fuse_low {
+                    self.cost.slab_energy(b * bl, bl, bl, r, i).unwrap_or(0.0)
+                } else {
+                    0.0
+                }
             },
         );
+        let mut result = fuse_low.then(|| low_parts.iter().sum());
         let w = row_width::<F>();
-        for g in high_groups(self.n, low) {
-            if !(g.0..g.1).any(|q| xq[q]) {
-                continue;
-            }
+        let last = groups.len().wrapping_sub(1);
+        for (k, &g) in groups.iter().enumerate() {
             let on = &xq[g.0..g.1];
-            for_each_slab([&mut *re, &mut *im], g, w, self.parallel, |[r, i]| {
-                mix_slab::<F, 2>([&mut r[..], &mut i[..]], w, on, m)
+            let here = fuse && k == last;
+            let e = for_each_slab([&mut *re, &mut *im], g, w, self.parallel, |[r, i], base| {
+                mix_slab::<F, 2>([&mut r[..], &mut i[..]], w, on, m);
+                if here {
+                    self.cost
+                        .slab_energy(base, 1 << g.0, w, r, i)
+                        .unwrap_or(0.0)
+                } else {
+                    0.0
+                }
             });
+            if here {
+                result = Some(e);
+            }
         }
         if !self.plan.pairs.is_empty() {
             let theta = beta / self.plan.trotter_steps as f64;
@@ -388,6 +429,7 @@ impl<F: Real> Engine<F> {
                 }
             }
         }
+        result
     }
 
     /// ⟨C⟩ and its exact gradient `[∂/∂γ_1 … ∂/∂γ_p, ∂/∂β_1 … ∂/∂β_p]` by the adjoint method.
@@ -481,7 +523,7 @@ impl<F: Real> Engine<F> {
                 g,
                 w,
                 self.parallel,
-                |[a, b, x, y]| {
+                |[a, b, x, y], _| {
                     mix_slab::<F, 4>([&mut a[..], &mut b[..], &mut x[..], &mut y[..]], w, on, m)
                 },
             );

@@ -155,7 +155,8 @@ where
     }
 }
 
-/// Runs `f(buffers)` on every slab of the high qubit group `lo..hi`: the buffers hold
+/// Runs `f(buffers, base)` on every slab of the high qubit group `lo..hi` (`base`: the basis
+/// index of row 0, column 0 of the slab; row r starts at `base + r·2^lo`): the buffers hold
 /// `2^(hi-lo)` rows of `w` amplitudes (a multiple of 8 dividing `2^lo`), row `r` being the
 /// amplitudes whose bits `lo..hi` equal `r`, so qubit `lo + j` pairs elements `w << j` apart.
 /// Returns the
@@ -165,7 +166,7 @@ pub(crate) fn for_each_slab<F, const K: usize>(
     (lo, hi): (usize, usize),
     w: usize,
     parallel: bool,
-    f: impl Fn(&mut [Vec<F>; K]) -> f64 + Sync + Send,
+    f: impl Fn(&mut [Vec<F>; K], usize) -> f64 + Sync + Send,
 ) -> f64
 where
     F: Real,
@@ -183,19 +184,24 @@ where
         1
     };
     let piece = row_len / pieces;
-    let mut tasks: Vec<[Vec<&mut [F]>; K]> = (0..outer * pieces)
-        .map(|_| std::array::from_fn(|_| Vec::with_capacity(rows)))
+    let mut tasks: Vec<(usize, [Vec<&mut [F]>; K])> = (0..outer * pieces)
+        .map(|t| {
+            (
+                (t / pieces << hi) + (t % pieces) * piece,
+                std::array::from_fn(|_| Vec::with_capacity(rows)),
+            )
+        })
         .collect();
     for (k, arr) in arrays.into_iter().enumerate() {
         for (o, block) in arr.chunks_mut(1 << hi).enumerate() {
             for row in block.chunks_mut(row_len) {
                 for (t, p) in row.chunks_mut(piece).enumerate() {
-                    tasks[o * pieces + t][k].push(p);
+                    tasks[o * pieces + t].1[k].push(p);
                 }
             }
         }
     }
-    let run = |bufs: &mut [Vec<F>; K], mut task: [Vec<&mut [F]>; K]| -> f64 {
+    let run = |bufs: &mut [Vec<F>; K], (base, mut task): (usize, [Vec<&mut [F]>; K])| -> f64 {
         let mut acc = 0.0;
         for col in (0..piece).step_by(w) {
             for (buf, rows_k) in bufs.iter_mut().zip(task.iter()) {
@@ -203,7 +209,7 @@ where
                     copy_row(dst, &src[col..col + w]);
                 }
             }
-            acc += f(bufs);
+            acc += f(bufs, base + col);
             for (buf, rows_k) in bufs.iter().zip(task.iter_mut()) {
                 for (src, dst) in buf.chunks_exact(w).zip(rows_k.iter_mut()) {
                     copy_row(&mut dst[col..col + w], src);
@@ -253,7 +259,7 @@ mod tests {
             let (mut re, mut im) = (re0.clone(), im0.clone());
             let w = row_width::<f64>();
             for g in high_groups(n, 14) {
-                for_each_slab([&mut re[..], &mut im[..]], g, w, parallel, |[br, bi]| {
+                for_each_slab([&mut re[..], &mut im[..]], g, w, parallel, |[br, bi], _| {
                     for j in 0..g.1 - g.0 {
                         rotate(br, bi, w << j, c, s);
                     }

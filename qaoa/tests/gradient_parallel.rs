@@ -142,3 +142,32 @@ fn sampling_follows_the_probabilities() {
         );
     }
 }
+
+#[test]
+fn energy_fused_into_the_last_sweep_equals_a_separate_pass() {
+    // Table path (u8 and u16 indices), low-only (n ≤ 14) and with high passes, both drivers;
+    // the factored path falls back to the separate pass.
+    for (n, integer, density) in [
+        (9, true, 0.5),
+        (14, true, 0.3),
+        (19, true, 0.2),
+        (20, true, 0.9),
+        (17, false, 0.2),
+    ] {
+        let q = random_qubo(n, density, integer, 70 + n as u64);
+        for par in [Parallelism::Serial, Parallelism::Parallel] {
+            let opts = EngineOptions {
+                parallelism: par,
+                ..Default::default()
+            };
+            let engine = Engine::<f64>::new(&q, &opts).unwrap();
+            let fused = engine.expectation(&angles3()).unwrap();
+            let state = engine.state(&angles3()).unwrap();
+            let separate = engine.expectation_of(&state);
+            assert!(
+                (fused - separate).abs() < 1e-10 * (1.0 + separate.abs()),
+                "n={n} {par:?}: fused {fused} vs separate {separate}"
+            );
+        }
+    }
+}
