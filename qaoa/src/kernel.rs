@@ -187,7 +187,7 @@ where
     let mut tasks: Vec<(usize, [Vec<&mut [F]>; K])> = (0..outer * pieces)
         .map(|t| {
             (
-                (t / pieces << hi) + (t % pieces) * piece,
+                ((t / pieces) << hi) + (t % pieces) * piece,
                 std::array::from_fn(|_| Vec::with_capacity(rows)),
             )
         })
