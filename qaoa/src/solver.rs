@@ -170,6 +170,18 @@ impl Qaoa {
     fn run_with<F: Real>(&self, qubo: &Qubo, ctl: &RunControl) -> Result<(SampleSet, QaoaReport)> {
         let t0 = Instant::now();
         let seed = ctl.resolve_seed();
+        if self.optimizer == OptimizerKind::Lbfgs && self.angles.is_none() && self.max_evals > 0 {
+            // Say so before any work: the gradient needs a second statevector.
+            crate::memory::check_memory(qubo.num_vars(), F::PRECISION, 2).map_err(|e| match e {
+                Error::OutOfMemory { .. } => Error::InvalidParameter {
+                    name: "optimizer",
+                    reason: format!(
+                        "{e}; lbfgs uses the adjoint gradient, which keeps two statevectors: choose cobyla, nelder-mead or spsa (one statevector) or complex64"
+                    ),
+                },
+                e => e,
+            })?;
+        }
         let engine = Engine::<F>::new(qubo, &self.engine_options())?;
         let pre_ns = t0.elapsed().as_nanos() as u64;
         let t1 = Instant::now();

@@ -36,7 +36,7 @@ pub(crate) fn run(a: &InfoArgs) -> anyhow::Result<()> {
         "version": quboflow::VERSION,
     });
     if a.json {
-        println!("{doc}");
+        outln!("{doc}");
         return Ok(());
     }
     let fmt_range = |r: Option<(f64, f64)>| match r {
@@ -48,22 +48,25 @@ pub(crate) fn run(a: &InfoArgs) -> anyhow::Result<()> {
     } else {
         "given"
     };
-    println!("file          {}", a.input.file.display());
-    println!("format        {} ({how})", m.format);
-    println!("variables     {}", q.num_vars());
-    println!("interactions  {}", q.num_interactions());
-    println!("density       {:.4} %", 100.0 * q.density());
-    println!("linear        {}", fmt_range(q.linear_range()));
-    println!("quadratic     {}", fmt_range(q.quadratic_range()));
-    println!("offset        {}", q.offset());
+    outln!("file          {}", a.input.file.display());
+    outln!("format        {} ({how})", m.format);
+    outln!("variables     {}", q.num_vars());
+    outln!("interactions  {}", q.num_interactions());
+    outln!("density       {:.4} %", 100.0 * q.density());
+    outln!("linear        {}", fmt_range(q.linear_range()));
+    outln!("quadratic     {}", fmt_range(q.quadratic_range()));
+    outln!("offset        {}", q.offset());
     if m.objective.is_energy() {
-        println!("objective     energy (minimize)");
+        outln!("objective     energy (minimize)");
     } else {
-        println!(
+        outln!(
             "objective     {} ({}) = {} x energy + {}",
-            m.objective.name, m.objective.sense, m.objective.scale, m.objective.shift
+            m.objective.name,
+            m.objective.sense,
+            m.objective.scale,
+            m.objective.shift
         );
     }
-    println!("read in       {:.3} ms", read_time.as_secs_f64() * 1e3);
+    outln!("read in       {:.3} ms", read_time.as_secs_f64() * 1e3);
     Ok(())
 }

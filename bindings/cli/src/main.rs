@@ -1,5 +1,21 @@
 //! `quboflow`: read QUBO and Max-Cut files, inspect, convert and solve them.
 
+/// `println!` that ends the program quietly when stdout is closed (`quboflow … | head`)
+/// instead of panicking on the broken pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = writeln!(out, $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("error: cannot write to stdout: {e}");
+            std::process::exit(1);
+        }
+    }};
+}
+
 mod convert;
 mod info;
 mod input;

@@ -201,7 +201,7 @@ pub(crate) fn run(a: &QaoaArgs, quiet: bool) -> anyhow::Result<()> {
         }
         .with_context(|| file.clone())?;
         if a.json {
-            println!(
+            outln!(
                 "{}",
                 json!({
                     "instance": file, "num_variables": m.qubo.num_vars(), "expectation": e,
@@ -210,7 +210,7 @@ pub(crate) fn run(a: &QaoaArgs, quiet: bool) -> anyhow::Result<()> {
                 })
             );
         } else {
-            println!(
+            outln!(
                 "expectation {e}  ({} layers, {:.3} ms per layer)",
                 angles.depth(),
                 ms
@@ -268,7 +268,7 @@ pub(crate) fn run(a: &QaoaArgs, quiet: bool) -> anyhow::Result<()> {
         std::fs::write(out, format!("{full}\n")).with_context(|| out.display().to_string())?;
     }
     if a.json {
-        println!("{doc}");
+        outln!("{doc}");
     } else {
         print_summary(&file, &m, &ss, &doc);
     }
@@ -284,24 +284,28 @@ pub(crate) fn run(a: &QaoaArgs, quiet: bool) -> anyhow::Result<()> {
 fn print_summary(file: &str, m: &quboflow::io::Model, ss: &SampleSet, doc: &Value) {
     let Some(best) = ss.first() else { return };
     let q = &doc["qaoa"];
-    println!("instance    {file} ({} qubits)", m.qubo.num_vars());
-    println!(
+    outln!("instance    {file} ({} qubits)", m.qubo.num_vars());
+    outln!(
         "qaoa        p={} init={} optimizer={} evaluations={}",
-        q["p"], q["init"], ss.info.params["optimizer"], q["evaluations"]
+        q["p"],
+        q["init"],
+        ss.info.params["optimizer"],
+        q["evaluations"]
     );
-    println!(
+    outln!(
         "angles      γ={}  β={}",
-        doc["angles"]["gamma"], doc["angles"]["beta"]
+        doc["angles"]["gamma"],
+        doc["angles"]["beta"]
     );
-    println!("⟨C⟩         {}", doc["expectation"]);
+    outln!("⟨C⟩         {}", doc["expectation"]);
     if m.objective.is_energy() {
-        println!(
+        outln!(
             "best        energy {} (probability {:.4})",
             best.energy,
             q["probability_of_best"].as_f64().unwrap_or(0.0)
         );
     } else {
-        println!(
+        outln!(
             "best        {} {} ({})   energy {}   probability {:.4}",
             m.objective.name,
             m.objective.value(best.energy),
@@ -310,11 +314,13 @@ fn print_summary(file: &str, m: &quboflow::io::Model, ss: &SampleSet, doc: &Valu
             q["probability_of_best"].as_f64().unwrap_or(0.0)
         );
     }
-    println!(
+    outln!(
         "circuit     depth {}, {} two-qubit gates ({} CX)",
-        q["circuit"]["depth"], q["circuit"]["two_qubit_gates"], q["circuit"]["cx_count"]
+        q["circuit"]["depth"],
+        q["circuit"]["two_qubit_gates"],
+        q["circuit"]["cx_count"]
     );
-    println!(
+    outln!(
         "time        {:.3} s, {:.3} ms per layer ({}, {}), seed {}, quboflow {}",
         doc["timing"]["total_s"].as_f64().unwrap_or(0.0),
         doc["layer_ms"].as_f64().unwrap_or(0.0),

@@ -367,7 +367,7 @@ pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
         std::fs::write(out, format!("{full}\n")).with_context(|| out.display().to_string())?;
     }
     if a.json {
-        println!("{doc}");
+        outln!("{doc}");
     } else {
         print_summary(a, &m, &ss, total);
     }
@@ -382,18 +382,18 @@ pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
 
 fn print_summary(a: &SolveArgs, m: &Model, ss: &SampleSet, total: Duration) {
     let Some(best) = ss.first() else { return };
-    println!(
+    outln!(
         "instance   {} ({}, {} variables, {} interactions)",
         a.input.file.display(),
         m.format,
         m.qubo.num_vars(),
         m.qubo.num_interactions()
     );
-    println!("solver     {}  {}", ss.info.solver, ss.info.params);
+    outln!("solver     {}  {}", ss.info.solver, ss.info.params);
     if m.objective.is_energy() {
-        println!("best       energy {}", best.energy);
+        outln!("best       energy {}", best.energy);
     } else {
-        println!(
+        outln!(
             "best       {} {} ({})   energy {}",
             m.objective.name,
             m.objective.value(best.energy),
@@ -401,13 +401,13 @@ fn print_summary(a: &SolveArgs, m: &Model, ss: &SampleSet, total: Duration) {
             best.energy
         );
     }
-    println!(
+    outln!(
         "samples    {} ({} distinct), best seen {} times",
         ss.num_reads(),
         ss.len(),
         best.num_occurrences
     );
-    println!(
+    outln!(
         "time       {:.3} s ({}), seed {}, {} threads, quboflow {}",
         total.as_secs_f64(),
         ss.info.termination,
