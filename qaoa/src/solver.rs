@@ -171,7 +171,9 @@ impl Qaoa {
         let t0 = Instant::now();
         let seed = ctl.resolve_seed();
         if self.optimizer == OptimizerKind::Lbfgs && self.angles.is_none() && self.max_evals > 0 {
-            // Say so before any work: the gradient needs a second statevector.
+            // Say so before any work: the gradient needs a second statevector. (When even one
+            // does not fit, the plain out-of-memory error below says so.)
+            crate::memory::check_memory(qubo.num_vars(), F::PRECISION, 1)?;
             crate::memory::check_memory(qubo.num_vars(), F::PRECISION, 2).map_err(|e| match e {
                 Error::OutOfMemory { .. } => Error::InvalidParameter {
                     name: "optimizer",

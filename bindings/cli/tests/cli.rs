@@ -491,3 +491,53 @@ fn qaoa_reports_json_qasm_and_recomputed_energies() {
     let out = run(&["qaoa", p.to_str().unwrap(), "--evaluate"]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn qaoa_memory_limits_are_refused_before_allocating() {
+    // A 26-qubit ring: one complex128 state is 1 GiB; nothing is allocated in this test.
+    let path = tmp("ring26.gset");
+    let edges: String = (1..=26)
+        .map(|i| format!("{i} {} 1\n", i % 26 + 1))
+        .collect();
+    std::fs::write(&path, format!("26 26\n{edges}")).unwrap();
+    let p = path.to_str().unwrap();
+    let limited = |limit: &str, args: &[&str]| {
+        let mut c = bin();
+        c.env("QUBOFLOW_MEMORY_LIMIT", limit)
+            .args(["qaoa", p])
+            .args(args);
+        c.output().unwrap()
+    };
+    // 1.5 GiB: one state fits, the gradient's two do not → a hint to change optimiser.
+    let out = limited("1610612736", &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("two statevectors") && err.contains("cobyla"),
+        "{err}"
+    );
+    // 0.5 GiB: not even one state fits.
+    let out = limited("536870912", &["--optimizer", "cobyla"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("26-qubit complex128 simulation") && err.contains("GiB"),
+        "{err}"
+    );
+    // complex64 halves the state: 0.75 GiB holds one.
+    let out = limited(
+        "805306368",
+        &[
+            "--precision",
+            "complex64",
+            "--angles",
+            "-0.3,0.4",
+            "--evaluate",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
