@@ -153,19 +153,22 @@ fn layer_ms<F: Real>(engine: &Engine<F>, angles: &Angles) -> anyhow::Result<f64>
     Ok(ms)
 }
 
+/// A fresh engine with the solver's mixer settings (the solver's own is gone with its run).
+fn engine_for<F: Real>(q: &quboflow::Qubo, solver: &Qaoa) -> anyhow::Result<Engine<F>> {
+    let opts = EngineOptions {
+        mixer: solver.mixer,
+        trotter_steps: solver.trotter_steps,
+        ..Default::default()
+    };
+    Ok(Engine::<F>::new(q, &opts)?)
+}
+
 fn evaluate<F: Real>(
     q: &quboflow::Qubo,
     solver: &Qaoa,
     angles: &Angles,
 ) -> anyhow::Result<(f64, f64)> {
-    let engine = Engine::<F>::new(
-        q,
-        &EngineOptions {
-            mixer: solver.mixer,
-            trotter_steps: solver.trotter_steps,
-            ..Default::default()
-        },
-    )?;
+    let engine = engine_for::<F>(q, solver)?;
     let e = engine.expectation(angles)?;
     Ok((e, layer_ms(&engine, angles)?))
 }
@@ -175,14 +178,7 @@ fn circuit_and_layer_ms<F: Real>(
     solver: &Qaoa,
     angles: &Angles,
 ) -> anyhow::Result<(Circuit, f64)> {
-    let engine = Engine::<F>::new(
-        q,
-        &EngineOptions {
-            mixer: solver.mixer,
-            trotter_steps: solver.trotter_steps,
-            ..Default::default()
-        },
-    )?;
+    let engine = engine_for::<F>(q, solver)?;
     Ok((
         Circuit::qaoa(q, &engine, angles),
         layer_ms(&engine, angles)?,
@@ -262,11 +258,7 @@ pub(crate) fn run(a: &QaoaArgs, quiet: bool) -> anyhow::Result<()> {
     doc["angles"] = json!({"gamma": report.angles.gamma, "beta": report.angles.beta});
     doc["layer_ms"] = json!(ms);
     doc["qaoa"] = ss.info.extra.clone();
-    if let Some(out) = &a.output {
-        let mut full = doc.clone();
-        full["sampleset"] = serde_json::to_value(&ss)?;
-        std::fs::write(out, format!("{full}\n")).with_context(|| out.display().to_string())?;
-    }
+    crate::solve::write_output(a.output.as_deref(), &doc, &ss)?;
     if a.json {
         outln!("{doc}");
     } else {

@@ -343,6 +343,16 @@ pub(crate) fn document_of(instance: &str, m: &Model, ss: &SampleSet, total: Dura
     })
 }
 
+/// Writes `doc` plus the whole sample set to `out` (`-o FILE`), if given.
+pub(crate) fn write_output(out: Option<&Path>, doc: &Value, ss: &SampleSet) -> anyhow::Result<()> {
+    if let Some(out) = out {
+        let mut full = doc.clone();
+        full["sampleset"] = serde_json::to_value(ss)?;
+        std::fs::write(out, format!("{full}\n")).with_context(|| out.display().to_string())?;
+    }
+    Ok(())
+}
+
 pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     a.check_flags()?;
     let limit = a.time_limit()?;
@@ -361,11 +371,7 @@ pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     }
     let ss = result.with_context(|| a.input.file.display().to_string())?;
     let doc = document(a, &m, &ss, read_time, total);
-    if let Some(out) = &a.output {
-        let mut full = doc.clone();
-        full["sampleset"] = serde_json::to_value(&ss)?;
-        std::fs::write(out, format!("{full}\n")).with_context(|| out.display().to_string())?;
-    }
+    write_output(a.output.as_deref(), &doc, &ss)?;
     if a.json {
         outln!("{doc}");
     } else {
