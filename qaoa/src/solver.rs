@@ -187,7 +187,13 @@ impl Qaoa {
         let engine = Engine::<F>::new(qubo, &self.engine_options())?;
         let pre_ns = t0.elapsed().as_nanos() as u64;
         let t1 = Instant::now();
-        let clock = ctl.start(self.max_evals.max(1) as u64);
+        // Progress counts evaluations over every optimisation the strategy runs.
+        let runs = match self.init {
+            InitStrategy::Interp | InitStrategy::Fourier => self.p,
+            InitStrategy::Random => self.num_starts.max(1),
+            _ => 1,
+        };
+        let clock = ctl.start((self.max_evals.max(1) * runs) as u64);
         let (angles, history, evals, grad_evals, init_used, ratio, stop) =
             self.optimise(&engine, qubo, &clock, seed)?;
         let state = engine.state(&angles)?;
@@ -359,7 +365,11 @@ impl Qaoa {
                             .map(|_| rng.random_range(0.0..std::f64::consts::FRAC_PI_2))
                             .collect(),
                     };
-                    let r = run(a.to_flat(), &value, &gradient, start as u64)?;
+                    let r = match run(a.to_flat(), &value, &gradient, start as u64) {
+                        // Stopped before this start evaluated anything: keep the best so far.
+                        Err(e) if is_stop(&e) && !best.0.is_empty() => break,
+                        r => r?,
+                    };
                     if r.1 < best.1 || best.0.is_empty() {
                         best = r;
                     }
@@ -373,7 +383,11 @@ impl Qaoa {
                     if depth > 1 {
                         a = angles::interp(&Angles::from_flat(&x)?);
                     }
-                    x = run(a.to_flat(), &value, &gradient, depth as u64)?.0;
+                    x = match run(a.to_flat(), &value, &gradient, depth as u64) {
+                        // Stopped before this depth evaluated anything: return the last depth.
+                        Err(e) if is_stop(&e) && !x.is_empty() => break,
+                        r => r?.0,
+                    };
                 }
                 x
             }
@@ -398,7 +412,10 @@ impl Qaoa {
                         Ok((e, angles::fourier_gradient(&g, q, depth)))
                     };
                     let z0: Vec<f64> = u.iter().chain(&v).copied().collect();
-                    let z = run(z0, &fv, &fg, depth as u64)?.0;
+                    let z = match run(z0, &fv, &fg, depth as u64) {
+                        Err(e) if is_stop(&e) && !x.is_empty() => break,
+                        r => r?.0,
+                    };
                     u = z[..q].to_vec();
                     v = z[q..].to_vec();
                     x = angles::fourier_angles(&u, &v, depth).to_flat();
@@ -409,6 +426,14 @@ impl Qaoa {
         let angles = Angles::from_flat(&best)?;
         Ok((angles, history, evals, grads, strategy.name(), ratio, stop))
     }
+}
+
+/// A run ended by the time limit or the cancel flag.
+fn is_stop(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Core(quboflow::Error::Cancelled | quboflow::Error::TimeLimit(_))
+    )
 }
 
 impl Solver for Qaoa {

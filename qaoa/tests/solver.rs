@@ -261,3 +261,37 @@ fn too_many_qubits_is_a_clean_error() {
     let err = Qaoa::default().sample(&q, &RunControl::new()).unwrap_err();
     assert!(matches!(err, quboflow::Error::OutOfMemory { .. }), "{err}");
 }
+
+#[test]
+fn a_stop_during_interp_keeps_the_depth_reached() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let q = random_qubo(16, 0.3, true, 4);
+    let over = Arc::new(AtomicBool::new(false));
+    let o2 = Arc::clone(&over);
+    let ctl = RunControl::new()
+        .seed(1)
+        .time_limit(std::time::Duration::from_millis(300))
+        .progress(move |p| {
+            if p.done > p.total {
+                o2.store(true, Ordering::Relaxed);
+            }
+        });
+    let solver = Qaoa {
+        p: 12,
+        init: InitStrategy::Interp,
+        max_evals: 100_000,
+        num_reads: 20,
+        ..Default::default()
+    };
+    let (set, report) = solver.run(&q, &ctl).unwrap();
+    assert_eq!(set.info.termination, quboflow::Termination::TimeLimit);
+    assert!(report.angles.depth() >= 1 && report.angles.depth() <= 12);
+    assert!(
+        !over.load(Ordering::Relaxed),
+        "progress went past its total"
+    );
+    for s in &set.samples {
+        assert_eq!(s.energy, q.energy(&s.sample));
+    }
+}
