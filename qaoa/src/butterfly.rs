@@ -240,7 +240,7 @@ impl<F: Real> PhaseSrc<'_, F> {
 
     /// The 8 phases of the window starting at amplitude `o` of the block.
     #[inline(always)]
-    fn window(&self, o: usize) -> Option<(V<F>, V<F>)> {
+    pub(crate) fn window(&self, o: usize) -> Option<(V<F>, V<F>)> {
         let mut pr = [F::default(); LANES];
         let mut pi = [F::default(); LANES];
         match self {

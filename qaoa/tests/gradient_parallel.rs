@@ -43,7 +43,14 @@ fn angles3() -> Angles {
 
 #[test]
 fn adjoint_gradient_matches_finite_differences_x_mixer() {
-    for (n, integer) in [(3, true), (8, false), (15, true), (17, false)] {
+    for (n, integer) in [
+        (1, true),
+        (2, false),
+        (3, true),
+        (8, false),
+        (15, true),
+        (17, false),
+    ] {
         let q = random_qubo(n, 0.4, integer, 900 + n as u64);
         check_gradient(&q, &EngineOptions::default(), &angles3(), 1e-6);
     }
