@@ -15,28 +15,24 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+# Makes (once) the virtual environment $1 and installs the requirements file $2 into it.
+venv_with() {
+  if [ ! -x "$1/bin/python" ]; then
+    python3 -m venv "$1"
+    "$1/bin/pip" install --quiet --upgrade pip
+  fi
+  "$1/bin/pip" install --quiet -r "$2"
+}
+(cd "$root" && cargo build --release --quiet -p quboflow-cli -p quboflow-benches --bins)
+export QUBOFLOW_BIN="$root/target/release/quboflow"
 case "${1:-}" in
   qaoa-*)
     # QOKit pins old dependencies: the QAOA peers live in their own environment.
-    qvenv="$here/.venv-qaoa"
-    if [ ! -x "$qvenv/bin/python" ]; then
-      python3 -m venv "$qvenv"
-      "$qvenv/bin/pip" install --quiet --upgrade pip
-    fi
-    "$qvenv/bin/pip" install --quiet -r "$here/requirements-qaoa.txt"
-    (cd "$root" && cargo build --release --quiet -p quboflow-cli -p quboflow-benches --bins)
-    export QUBOFLOW_BIN="$root/target/release/quboflow"
+    venv_with "$here/.venv-qaoa" "$here/requirements-qaoa.txt"
     export QUBOFLOW_QAOA_LAYER="$root/target/release/qaoa_layer"
-    exec "$qvenv/bin/python" "$here/qaoa_peers.py" "$@"
+    exec "$here/.venv-qaoa/bin/python" "$here/qaoa_peers.py" "$@"
     ;;
 esac
-venv="$here/.venv"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --upgrade pip
-fi
-"$venv/bin/pip" install --quiet -r "$here/requirements.txt"
-(cd "$root" && cargo build --release --quiet -p quboflow-cli -p quboflow-benches --bins)
-export QUBOFLOW_BIN="$root/target/release/quboflow"
+venv_with "$here/.venv" "$here/requirements.txt"
 export QUBOFLOW_SA_THROUGHPUT="$root/target/release/sa_throughput"
-exec "$venv/bin/python" "$here/compare.py" "$@"
+exec "$here/.venv/bin/python" "$here/compare.py" "$@"

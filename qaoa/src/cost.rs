@@ -359,17 +359,47 @@ impl CostModel {
                     im,
                 },
             },
-            _ => {
-                scratch.clear();
-                scratch.resize(4 * len, F::default());
-                let (ones, rest) = scratch.split_at_mut(2 * len);
-                let (ore, oim) = ones.split_at_mut(len);
-                ore.fill(F::from_f64(1.0));
-                // Phase of a unit amplitude = the phase itself.
-                self.apply_phase(layer, b, ore, oim, &mut rest.to_vec());
+            (PhaseLayer::Factored { gamma, re, im }, _) => {
+                scratch.resize(2 * len, F::default());
+                let (pr, pi) = scratch.split_at_mut(len);
+                self.block_phases(*gamma, re, im, b, pr, pi);
                 let (re, im) = scratch.split_at(len);
-                PhaseSrc::Dense { re, im: &im[..len] }
+                PhaseSrc::Dense { re, im }
             }
+            (PhaseLayer::Table { .. }, None) => unreachable!("table phases need a table"),
+        }
+    }
+
+    /// The phases `e^{-iγE}` of block `b` on the factored path: `K_b + Σ h'_k l_k` by
+    /// doubling (one complex multiply per amplitude), times the shared `Q_low` phases `q`.
+    fn block_phases<F: Real>(
+        &self,
+        gamma: f64,
+        qr: &[F],
+        qi: &[F],
+        b: usize,
+        pr: &mut [F],
+        pi: &mut [F],
+    ) {
+        let (s, c) = (gamma * self.block_const[b]).sin_cos();
+        pr[0] = F::from_f64(c);
+        pi[0] = F::from_f64(-s);
+        let lin = &self.block_lin[b * self.low..(b + 1) * self.low];
+        for (k, &w) in lin.iter().enumerate() {
+            let (s, c) = (gamma * w).sin_cos();
+            let (wr, wi) = (F::from_f64(c), F::from_f64(-s));
+            let half = 1usize << k;
+            let (hr, tr) = pr.split_at_mut(half);
+            let (hi, ti) = pi.split_at_mut(half);
+            for l in 0..half {
+                tr[l] = hr[l] * wr - hi[l] * wi;
+                ti[l] = hr[l] * wi + hi[l] * wr;
+            }
+        }
+        for l in 0..pr.len() {
+            let (ar, ai) = (pr[l], pi[l]);
+            pr[l] = ar * qr[l] - ai * qi[l];
+            pi[l] = ar * qi[l] + ai * qr[l];
         }
     }
 
@@ -399,30 +429,14 @@ impl CostModel {
                 },
                 _,
             ) => {
-                // Phases of K_b + Σ h'_k l_k by doubling, times the shared Q_low phases.
                 let len = re.len();
                 scratch.resize(2 * len, F::default());
                 let (pr, pi) = scratch.split_at_mut(len);
-                let (s, c) = (gamma * self.block_const[b]).sin_cos();
-                pr[0] = F::from_f64(c);
-                pi[0] = F::from_f64(-s);
-                let lin = &self.block_lin[b * self.low..(b + 1) * self.low];
-                for (k, &w) in lin.iter().enumerate() {
-                    let (s, c) = (gamma * w).sin_cos();
-                    let (wr, wi) = (F::from_f64(c), F::from_f64(-s));
-                    let half = 1usize << k;
-                    let (hr, tr) = pr.split_at_mut(half);
-                    let (hi, ti) = pi.split_at_mut(half);
-                    for l in 0..half {
-                        tr[l] = hr[l] * wr - hi[l] * wi;
-                        ti[l] = hr[l] * wi + hi[l] * wr;
-                    }
-                }
+                self.block_phases(*gamma, qr, qi, b, pr, pi);
                 for l in 0..len {
-                    let (ar, ai) = (pr[l] * qr[l] - pi[l] * qi[l], pr[l] * qi[l] + pi[l] * qr[l]);
                     let (xr, xi) = (re[l], im[l]);
-                    re[l] = xr * ar - xi * ai;
-                    im[l] = xr * ai + xi * ar;
+                    re[l] = xr * pr[l] - xi * pi[l];
+                    im[l] = xr * pi[l] + xi * pr[l];
                 }
             }
             (PhaseLayer::Table { .. }, None) => unreachable!("table phases need a table"),

@@ -7,7 +7,9 @@ use quboflow::{Constraints, Qubo};
 use crate::butterfly::{PhaseSrc, Rot, mix_block, mix_slab};
 use crate::cost::{CostModel, PhaseLayer};
 use crate::error::{Error, Result};
-use crate::kernel::{for_each_block, for_each_slab, high_groups, rotate, rotate_dual, row_width};
+use crate::kernel::{
+    for_each_block, for_each_slab, high_groups, rotate, rotate_dual, turn_at, turn_dual_at,
+};
 use crate::memory::check_memory;
 use crate::mixer::{InitialState, MixerKind, MixerPlan};
 use crate::real::Real;
@@ -401,7 +403,7 @@ impl<F: Real> Engine<F> {
             },
         );
         let mut result = fuse_low.then(|| low_parts.iter().sum());
-        let w = row_width::<F>();
+        let w = F::ROW;
         let last = groups.len().wrapping_sub(1);
         for (k, &g) in groups.iter().enumerate() {
             let on = &xq[g.0..g.1];
@@ -511,7 +513,7 @@ impl<F: Real> Engine<F> {
         let low = self.cost.low_bits();
         let xq = &self.plan.x_qubits;
         // Two states: half-width rows keep the gathered slab (4 arrays) at the same bytes.
-        let w = row_width::<F>() / 2;
+        let w = F::ROW / 2;
         let m = Rot { c, s };
         for g in high_groups(self.n, low).into_iter().rev() {
             if !(g.0..g.1).any(|q| xq[q]) {
@@ -604,15 +606,8 @@ impl<F: Real> Engine<F> {
 /// {|a=1,b=0⟩, |a=0,b=1⟩}, identity elsewhere.
 fn hop<F: Real>(re: &mut [F], im: &mut [F], a: usize, b: usize, c: F, s: F) {
     let (ma, mb) = (1usize << a, 1usize << b);
-    for u in 0..re.len() {
-        if u & ma != 0 && u & mb == 0 {
-            let v = u ^ ma ^ mb;
-            let (ar, ai, br, bi) = (re[u], im[u], re[v], im[v]);
-            re[u] = c * ar + s * bi;
-            im[u] = c * ai - s * br;
-            re[v] = c * br + s * ai;
-            im[v] = c * bi - s * ar;
-        }
+    for u in (0..re.len()).filter(|u| u & ma != 0 && u & mb == 0) {
+        turn_at(re, im, u, u ^ ma ^ mb, c, s);
     }
 }
 
@@ -620,21 +615,15 @@ fn hop<F: Real>(re: &mut [F], im: &mut [F], a: usize, b: usize, c: F, s: F) {
 fn hop_dual<F: Real>([pr, pi, lr, li]: [&mut [F]; 4], a: usize, b: usize, c: F, s: F) -> f64 {
     let (ma, mb) = (1usize << a, 1usize << b);
     let mut acc = 0.0;
-    for u in 0..pr.len() {
-        if u & ma != 0 && u & mb == 0 {
-            let v = u ^ ma ^ mb;
-            let (ar, ai, br, bi) = (pr[u], pi[u], pr[v], pi[v]);
-            let (xr, xi, yr, yi) = (lr[u], li[u], lr[v], li[v]);
-            acc += (xr * bi - xi * br + yr * ai - yi * ar).to_f64();
-            pr[u] = c * ar + s * bi;
-            pi[u] = c * ai - s * br;
-            pr[v] = c * br + s * ai;
-            pi[v] = c * bi - s * ar;
-            lr[u] = c * xr + s * yi;
-            li[u] = c * xi - s * yr;
-            lr[v] = c * yr + s * xi;
-            li[v] = c * yi - s * xr;
-        }
+    for u in (0..pr.len()).filter(|u| u & ma != 0 && u & mb == 0) {
+        acc += turn_dual_at(
+            [&mut *pr, &mut *pi, &mut *lr, &mut *li],
+            u,
+            u ^ ma ^ mb,
+            c,
+            s,
+        )
+        .to_f64();
     }
     acc
 }

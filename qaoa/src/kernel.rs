@@ -21,13 +21,6 @@ use crate::real::Real;
 /// Qubits per high pass: a gathered slab of 2^10 rows × 512 B × 2 arrays is 1 MiB.
 pub(crate) const HIGH_BITS: usize = 10;
 
-/// Elements of `F` per gathered row chunk: one cache line per array. A compile-time constant,
-/// so the row copies compile to a few vector moves instead of `memmove` calls (which took 30 %
-/// of a layer at n = 24 before).
-pub(crate) fn row_width<F: Real>() -> usize {
-    F::ROW
-}
-
 /// Copies one gathered row in 64-byte pieces: inlined vector moves, where `copy_from_slice`
 /// of the whole row became a `memmove` call per row (a third of the time at n = 20).
 #[inline(always)]
@@ -51,59 +44,70 @@ pub(crate) fn high_groups(n: usize, low: usize) -> Vec<(usize, usize)> {
     groups
 }
 
+/// `e^{-iβX}` on one amplitude pair `(a, b)` given as `(re, im)`: `(a, b) → (c·a − i·s·b,
+/// −i·s·a + c·b)` with `c = cos β`, `s = sin β`. The scalar form shared by the fallback
+/// rotations below and the XY hops.
+#[inline(always)]
+pub(crate) fn turn<F: Real>((ar, ai): (F, F), (br, bi): (F, F), c: F, s: F) -> ((F, F), (F, F)) {
+    (
+        (c * ar + s * bi, c * ai - s * br),
+        (c * br + s * ai, c * bi - s * ar),
+    )
+}
+
+/// `Im(conj(λ_a)·φ_b + conj(λ_b)·φ_a)` for one pair: its share of `Im⟨λ|X|φ⟩`.
+#[inline(always)]
+pub(crate) fn cross_im<F: Real>(pa: (F, F), pb: (F, F), la: (F, F), lb: (F, F)) -> F {
+    la.0 * pb.1 - la.1 * pb.0 + lb.0 * pa.1 - lb.1 * pa.0
+}
+
+/// Applies `turn` to the pair `(u, v)` of a state.
+#[inline(always)]
+pub(crate) fn turn_at<F: Real>(re: &mut [F], im: &mut [F], u: usize, v: usize, c: F, s: F) {
+    let ((ar, ai), (br, bi)) = turn((re[u], im[u]), (re[v], im[v]), c, s);
+    (re[u], im[u], re[v], im[v]) = (ar, ai, br, bi);
+}
+
+/// Applies `turn` to the pair `(u, v)` of φ and λ; returns the pair's `cross_im`, taken
+/// before the rotation (X commutes with its own rotation, so before or after is the same).
+#[inline(always)]
+pub(crate) fn turn_dual_at<F: Real>(
+    [pr, pi, lr, li]: [&mut [F]; 4],
+    u: usize,
+    v: usize,
+    c: F,
+    s: F,
+) -> F {
+    let part = cross_im(
+        (pr[u], pi[u]),
+        (pr[v], pi[v]),
+        (lr[u], li[u]),
+        (lr[v], li[v]),
+    );
+    turn_at(pr, pi, u, v, c, s);
+    turn_at(lr, li, u, v, c, s);
+    part
+}
+
 /// `e^{-iβX}` on the qubit whose partner amplitude is `s` elements away, for every pair in
-/// the buffer: `(a, b) → (c·a − i·sn·b, −i·sn·a + c·b)` with `c = cos β`, `sn = sin β`.
+/// the buffer. The scalar fallback for blocks shorter than a window (n < 3) and the test twin.
 #[inline]
 pub(crate) fn rotate<F: Real>(re: &mut [F], im: &mut [F], s: usize, c: F, sn: F) {
-    for (rc, ic) in re.chunks_exact_mut(2 * s).zip(im.chunks_exact_mut(2 * s)) {
-        let (r0, r1) = rc.split_at_mut(s);
-        let (i0, i1) = ic.split_at_mut(s);
-        for (((a_r, a_i), b_r), b_i) in r0
-            .iter_mut()
-            .zip(i0.iter_mut())
-            .zip(r1.iter_mut())
-            .zip(i1.iter_mut())
-        {
-            let (ar, ai, br, bi) = (*a_r, *a_i, *b_r, *b_i);
-            *a_r = c * ar + sn * bi;
-            *a_i = c * ai - sn * br;
-            *b_r = c * br + sn * ai;
-            *b_i = c * bi - sn * ar;
+    for base in (0..re.len()).step_by(2 * s) {
+        for u in base..base + s {
+            turn_at(re, im, u, u + s, c, sn);
         }
     }
 }
 
-/// [`rotate`] applied to two states (φ and λ) at once, returning `Im⟨λ|X|φ⟩` for this qubit
-/// over the buffer, measured before the rotation (the value is the same after it: X commutes
-/// with its own rotation).
+/// [`rotate`] applied to two states (φ and λ) at once, returning `Im⟨λ|X|φ⟩` for this qubit.
 #[inline]
 pub(crate) fn rotate_dual<F: Real>([pr, pi, lr, li]: [&mut [F]; 4], s: usize, c: F, sn: F) -> f64 {
     let mut acc = 0.0f64;
-    let chunks = pr
-        .chunks_exact_mut(2 * s)
-        .zip(pi.chunks_exact_mut(2 * s))
-        .zip(lr.chunks_exact_mut(2 * s).zip(li.chunks_exact_mut(2 * s)));
-    for ((prc, pic), (lrc, lic)) in chunks {
-        let (p0r, p1r) = prc.split_at_mut(s);
-        let (p0i, p1i) = pic.split_at_mut(s);
-        let (l0r, l1r) = lrc.split_at_mut(s);
-        let (l0i, l1i) = lic.split_at_mut(s);
-        let mut part = F::default();
-        for k in 0..s {
-            let (ar, ai, br, bi) = (p0r[k], p0i[k], p1r[k], p1i[k]);
-            let (xr, xi, yr, yi) = (l0r[k], l0i[k], l1r[k], l1i[k]);
-            // Im(conj(λ0)·φ1 + conj(λ1)·φ0)
-            part += xr * bi - xi * br + yr * ai - yi * ar;
-            p0r[k] = c * ar + sn * bi;
-            p0i[k] = c * ai - sn * br;
-            p1r[k] = c * br + sn * ai;
-            p1i[k] = c * bi - sn * ar;
-            l0r[k] = c * xr + sn * yi;
-            l0i[k] = c * xi - sn * yr;
-            l1r[k] = c * yr + sn * xi;
-            l1i[k] = c * yi - sn * xr;
+    for base in (0..pr.len()).step_by(2 * s) {
+        for u in base..base + s {
+            acc += turn_dual_at([&mut *pr, &mut *pi, &mut *lr, &mut *li], u, u + s, c, sn).to_f64();
         }
-        acc += part.to_f64();
     }
     acc
 }
@@ -257,7 +261,7 @@ mod tests {
         let (s, c) = f64::sin_cos(beta);
         for parallel in [false, true] {
             let (mut re, mut im) = (re0.clone(), im0.clone());
-            let w = row_width::<f64>();
+            let w = <f64 as Real>::ROW;
             for g in high_groups(n, 14) {
                 for_each_slab([&mut re[..], &mut im[..]], g, w, parallel, |[br, bi], _| {
                     for j in 0..g.1 - g.0 {

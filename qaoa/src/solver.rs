@@ -113,6 +113,11 @@ pub struct QaoaReport {
     pub circuit: serde_json::Value,
     /// Which kernel path ran: instruction set, phase path, threading.
     pub kernel: serde_json::Value,
+    /// Milliseconds per layer, from preparing the final state (start-state fill included).
+    pub layer_ms: f64,
+    /// The final circuit, for export (not serialised; `circuit` holds its size).
+    #[serde(skip)]
+    pub circuit_ir: Circuit,
 }
 
 impl Qaoa {
@@ -196,7 +201,9 @@ impl Qaoa {
         let clock = ctl.start((self.max_evals.max(1) * runs) as u64);
         let (angles, history, evals, grad_evals, init_used, ratio, stop) =
             self.optimise(&engine, qubo, &clock, seed)?;
+        let t_state = Instant::now();
         let state = engine.state(&angles)?;
+        let layer_ms = t_state.elapsed().as_secs_f64() * 1e3 / angles.depth() as f64;
         let expectation = engine.expectation_of(&state);
         let draws = state.sample(self.num_reads, quboflow::control::derive_seed(seed, 1));
         let n = qubo.num_vars();
@@ -244,6 +251,8 @@ impl Qaoa {
             probability_of_best,
             circuit: circuit.size_json(),
             kernel,
+            layer_ms,
+            circuit_ir: circuit,
         };
         info.extra = serde_json::to_value(&report).unwrap_or_default();
         info.termination = stop.unwrap_or(Termination::Completed);
@@ -288,10 +297,8 @@ impl Qaoa {
                        stream: u64|
          -> Result<(Vec<f64>, f64)> {
             let obj = Objective::new(value, gradient, clock, self.max_evals.max(1));
-            if self.max_evals == 0 {
-                obj.eval(&x0);
-            } else {
-                obj.eval(&x0);
+            obj.eval(&x0);
+            if self.max_evals > 0 {
                 optimize::minimize(
                     &obj,
                     self.optimizer,

@@ -7,8 +7,8 @@ use anyhow::Context;
 use clap::Args;
 use quboflow::{RunControl, SampleSet, Termination};
 use quboflow_qaoa::{
-    Angles, Circuit, Engine, EngineOptions, InitStrategy, MixerKind, OptimizerKind, Precision,
-    Qaoa, Real, TwoQubitStyle,
+    Angles, Engine, EngineOptions, InitStrategy, MixerKind, OptimizerKind, Precision, Qaoa, Real,
+    TwoQubitStyle,
 };
 use serde_json::{Value, json};
 
@@ -173,18 +173,6 @@ fn evaluate<F: Real>(
     Ok((e, layer_ms(&engine, angles)?))
 }
 
-fn circuit_and_layer_ms<F: Real>(
-    q: &quboflow::Qubo,
-    solver: &Qaoa,
-    angles: &Angles,
-) -> anyhow::Result<(Circuit, f64)> {
-    let engine = engine_for::<F>(q, solver)?;
-    Ok((
-        Circuit::qaoa(q, &engine, angles),
-        layer_ms(&engine, angles)?,
-    ))
-}
-
 pub(crate) fn run(a: &QaoaArgs, quiet: bool) -> anyhow::Result<()> {
     let solver = a.opts.solver(a.shots)?;
     let (m, _) = a.input.load()?;
@@ -229,10 +217,8 @@ pub(crate) fn run(a: &QaoaArgs, quiet: bool) -> anyhow::Result<()> {
         .map_err(quboflow::Error::from)
         .with_context(|| file.clone())?;
     let total = t0.elapsed();
-    let (circuit, ms) = match solver.precision {
-        Precision::Complex128 => circuit_and_layer_ms::<f64>(&m.qubo, &solver, &report.angles),
-        Precision::Complex64 => circuit_and_layer_ms::<f32>(&m.qubo, &solver, &report.angles),
-    }?;
+    // The solver timed its final state preparation and kept the circuit: no second engine.
+    let (circuit, ms) = (&report.circuit_ir, report.layer_ms);
     if let Some(path) = &a.qasm {
         let version = a
             .qasm_version
@@ -290,22 +276,11 @@ fn print_summary(file: &str, m: &quboflow::io::Model, ss: &SampleSet, doc: &Valu
         doc["angles"]["beta"]
     );
     outln!("⟨C⟩         {}", doc["expectation"]);
-    if m.objective.is_energy() {
-        outln!(
-            "best        energy {} (probability {:.4})",
-            best.energy,
-            q["probability_of_best"].as_f64().unwrap_or(0.0)
-        );
-    } else {
-        outln!(
-            "best        {} {} ({})   energy {}   probability {:.4}",
-            m.objective.name,
-            m.objective.value(best.energy),
-            m.objective.sense,
-            best.energy,
-            q["probability_of_best"].as_f64().unwrap_or(0.0)
-        );
-    }
+    outln!(
+        "best        {}   probability {:.4}",
+        crate::solve::best_text(m, best.energy),
+        q["probability_of_best"].as_f64().unwrap_or(0.0)
+    );
     outln!(
         "circuit     depth {}, {} two-qubit gates ({} CX)",
         q["circuit"]["depth"],

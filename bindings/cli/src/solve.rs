@@ -386,6 +386,20 @@ pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The best solution in words: its objective in the file's own sense, and its energy.
+pub(crate) fn best_text(m: &Model, energy: f64) -> String {
+    if m.objective.is_energy() {
+        format!("energy {energy}")
+    } else {
+        format!(
+            "{} {} ({})   energy {energy}",
+            m.objective.name,
+            m.objective.value(energy),
+            m.objective.sense
+        )
+    }
+}
+
 fn print_summary(a: &SolveArgs, m: &Model, ss: &SampleSet, total: Duration) {
     let Some(best) = ss.first() else { return };
     outln!(
@@ -396,17 +410,7 @@ fn print_summary(a: &SolveArgs, m: &Model, ss: &SampleSet, total: Duration) {
         m.qubo.num_interactions()
     );
     outln!("solver     {}  {}", ss.info.solver, ss.info.params);
-    if m.objective.is_energy() {
-        outln!("best       energy {}", best.energy);
-    } else {
-        outln!(
-            "best       {} {} ({})   energy {}",
-            m.objective.name,
-            m.objective.value(best.energy),
-            m.objective.sense,
-            best.energy
-        );
-    }
+    outln!("best       {}", best_text(m, best.energy));
     outln!(
         "samples    {} ({} distinct), best seen {} times",
         ss.num_reads(),
