@@ -97,17 +97,18 @@ impl MixerPlan {
         if kind == MixerKind::X {
             return Ok(plan);
         }
-        let c = constraints.filter(|c| c.groups().next().is_some()).ok_or(
-            Error::InvalidParameter {
+        let c = constraints
+            .filter(|c| c.has_structure())
+            .ok_or(Error::InvalidParameter {
                 name: "mixer",
                 reason: format!(
                     "the {} mixer needs one-hot or k-hot groups (Constraints); this model has none",
                     kind.name()
                 ),
-            },
-        )?;
+            })?;
         c.validate(n)?;
-        for (vars, k) in c.groups() {
+        for (vars, k) in c.mixer_groups() {
+            let vars = vars.as_slice();
             plan.groups.push((vars.to_vec(), k));
             for &v in vars {
                 plan.x_qubits[v] = false;

@@ -34,12 +34,56 @@ pub struct Constraints {
     pub k_hot: Vec<KHot>,
     /// Slack variables (e.g. the log-encoded slack of a knapsack), free of any group rule.
     pub slack: Vec<Vec<usize>>,
+    /// Permutation matrices (TSP, assignment): every row and every column one-hot.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permutations: Vec<Permutation>,
+}
+
+/// A `size × size` block of variables that must form a permutation matrix: exactly one 1 in
+/// every row and every column (row = item, e.g. a city; column = slot, e.g. a tour position).
+///
+/// Rows and columns overlap, so they cannot be listed as disjoint one-hot groups; solvers that
+/// know permutations move inside them (swap two rows' columns, reverse a run of columns).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permutation {
+    /// Side of the matrix.
+    pub size: usize,
+    /// Row-major variable indices: `vars[r * size + c]` is 1 when row `r` sits in column `c`.
+    pub vars: Vec<usize>,
+}
+
+impl Permutation {
+    /// The variable of row `r`, column `c`.
+    pub fn var(&self, r: usize, c: usize) -> usize {
+        self.vars[r * self.size + c]
+    }
+
+    /// The column of every row when `x` holds a permutation, else `None`.
+    #[allow(clippy::needless_range_loop)] // r and c index the matrix, not one array
+    pub fn decode(&self, x: &[u8]) -> Option<Vec<usize>> {
+        let m = self.size;
+        let mut col_of = vec![usize::MAX; m];
+        let mut used = vec![false; m];
+        for r in 0..m {
+            for c in 0..m {
+                if x.get(self.var(r, c)) == Some(&1) {
+                    if col_of[r] != usize::MAX || used[c] {
+                        return None;
+                    }
+                    col_of[r] = c;
+                    used[c] = true;
+                }
+            }
+        }
+        col_of.iter().all(|&c| c != usize::MAX).then_some(col_of)
+    }
 }
 
 /// One violated group of a [`Constraints`], as reported for a sample.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
-    /// Index of the group: one-hot groups first, then k-hot groups.
+    /// Index of the rule, in the order of [`Constraints::all_rules`]: one-hot groups, k-hot
+    /// groups, then each permutation's rows and columns.
     pub group: usize,
     /// Number of its variables required to be 1.
     pub required: usize,
@@ -50,7 +94,41 @@ pub struct Violation {
 impl Constraints {
     /// True when there are no groups at all.
     pub fn is_empty(&self) -> bool {
-        self.one_hot.is_empty() && self.k_hot.is_empty() && self.slack.is_empty()
+        self.one_hot.is_empty()
+            && self.k_hot.is_empty()
+            && self.slack.is_empty()
+            && self.permutations.is_empty()
+    }
+
+    /// True when there is a group or permutation a solver could move inside.
+    pub fn has_structure(&self) -> bool {
+        self.groups().next().is_some() || !self.permutations.is_empty()
+    }
+
+    /// Every rule as `(variables, k)`: the cardinality groups of [`Constraints::groups`], then
+    /// each permutation's rows, then its columns (all with k = 1). Indices of
+    /// [`Violation::group`] count in this order.
+    pub fn all_rules(&self) -> Vec<(Vec<usize>, usize)> {
+        let mut out: Vec<(Vec<usize>, usize)> =
+            self.groups().map(|(v, k)| (v.to_vec(), k)).collect();
+        for p in &self.permutations {
+            let m = p.size;
+            out.extend((0..m).map(|r| ((0..m).map(|c| p.var(r, c)).collect(), 1)));
+            out.extend((0..m).map(|c| ((0..m).map(|r| p.var(r, c)).collect(), 1)));
+        }
+        out
+    }
+
+    /// Disjoint groups for a Hamming-weight-preserving (XY) mixer: the cardinality groups,
+    /// then the columns of each permutation (XY on one family; the rows stay penalised).
+    pub fn mixer_groups(&self) -> Vec<(Vec<usize>, usize)> {
+        let mut out: Vec<(Vec<usize>, usize)> =
+            self.groups().map(|(v, k)| (v.to_vec(), k)).collect();
+        for p in &self.permutations {
+            let m = p.size;
+            out.extend((0..m).map(|c| ((0..m).map(|r| p.var(r, c)).collect(), 1)));
+        }
+        out
     }
 
     /// All cardinality groups as `(variables, k)`: the one-hot groups (k = 1), then the k-hot ones.
@@ -88,6 +166,26 @@ impl Constraints {
                 owner[v] = gi;
             }
         }
+        for (pi, p) in self.permutations.iter().enumerate() {
+            if p.size == 0 || p.vars.len() != p.size * p.size {
+                return Err(invalid(format!(
+                    "permutation {pi} has {} variables, not size² = {}",
+                    p.vars.len(),
+                    p.size * p.size
+                )));
+            }
+            for &v in &p.vars {
+                if v >= num_vars {
+                    return Err(Error::IndexOutOfRange { index: v, num_vars });
+                }
+                if owner[v] != usize::MAX {
+                    return Err(invalid(format!(
+                        "variable {v} is in a group and in permutation {pi}; they must be disjoint"
+                    )));
+                }
+                owner[v] = usize::MAX - 1;
+            }
+        }
         for block in &self.slack {
             if let Some(&v) = block.iter().find(|&&v| v >= num_vars) {
                 return Err(Error::IndexOutOfRange { index: v, num_vars });
@@ -98,7 +196,8 @@ impl Constraints {
 
     /// The groups whose count of ones differs from the requirement.
     pub fn violations(&self, x: &[u8]) -> Vec<Violation> {
-        self.groups()
+        self.all_rules()
+            .into_iter()
             .enumerate()
             .filter_map(|(group, (vars, k))| {
                 let found = vars.iter().filter(|&&v| x.get(v) == Some(&1)).count();
@@ -115,6 +214,7 @@ impl Constraints {
     pub fn is_satisfied(&self, x: &[u8]) -> bool {
         self.groups()
             .all(|(vars, k)| vars.iter().filter(|&&v| x.get(v) == Some(&1)).count() == k)
+            && self.permutations.iter().all(|p| p.decode(x).is_some())
     }
 }
 
@@ -187,5 +287,34 @@ mod tests {
                 }
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod permutation_tests {
+    use super::*;
+
+    #[test]
+    fn permutation_rows_and_columns_are_checked() {
+        let c = Constraints {
+            permutations: vec![Permutation {
+                size: 2,
+                vars: vec![0, 1, 2, 3],
+            }],
+            ..Default::default()
+        };
+        c.validate(4).unwrap();
+        assert!(c.is_satisfied(&[0, 1, 1, 0]));
+        assert_eq!(c.permutations[0].decode(&[0, 1, 1, 0]), Some(vec![1, 0]));
+        // Both rows in column 0: column 0 has two, column 1 none.
+        let v = c.violations(&[1, 0, 1, 0]);
+        assert_eq!(v.len(), 2);
+        assert!(v.iter().all(|v| v.group >= 2));
+        assert_eq!(c.mixer_groups().len(), 2);
+        let clash = Constraints {
+            one_hot: vec![vec![0, 4]],
+            ..c.clone()
+        };
+        assert!(clash.validate(5).is_err());
     }
 }

@@ -9,7 +9,8 @@ use quboflow::io::{self, Format, Model, ReadOptions, Vartype};
 /// The input file and how to read it.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct InputArgs {
-    /// Model file: qbsolv .qubo, dimod COO, quboflow/dimod JSON, Beasley bqp or Gset.
+    /// Model file: qbsolv .qubo, dimod COO, quboflow/dimod JSON, Beasley bqp or Gset; or a
+    /// logistics instance (TSPLIB .tsp, CVRPLIB .vrp, knapsack; Pisinger `file.csv#name`).
     pub(crate) file: PathBuf,
 
     /// Input format (default: detected from the extension and content).

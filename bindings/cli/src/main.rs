@@ -19,6 +19,7 @@ macro_rules! outln {
 mod convert;
 mod info;
 mod input;
+mod problem;
 mod progress;
 mod qaoa;
 mod solve;
@@ -49,6 +50,8 @@ enum Command {
     Info(info::InfoArgs),
     /// Convert between the writable formats (qubo, coo, json).
     Convert(convert::ConvertArgs),
+    /// Encode a TSPLIB, CVRPLIB or knapsack instance (or a Gset graph) as a QUBO file.
+    Encode(problem::EncodeArgs),
     /// Solve a model and print the best solution (energy and native objective).
     Solve(Box<solve::SolveArgs>),
     /// QAOA on the statevector simulator: optimise angles, sample, evaluate ⟨C⟩ at given
@@ -69,6 +72,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Info(a) => info::run(&a),
         Command::Convert(a) => convert::run(&a, cli.quiet),
+        Command::Encode(a) => problem::run_encode(&a, cli.quiet),
         Command::Solve(a) => solve::run(&a, cli.quiet),
         Command::Qaoa(a) => qaoa::run(&a, cli.quiet),
     }

@@ -15,6 +15,9 @@ use quboflow::{RunControl, SampleSet, Solver, Termination};
 use serde_json::{Value, json};
 
 use crate::input::InputArgs;
+use crate::problem::{self, Encoding};
+use quboflow::Constraints;
+use quboflow_problems::Instance;
 use crate::progress;
 use crate::qaoa::QaoaOpts;
 
@@ -117,8 +120,37 @@ pub(crate) struct SolveArgs {
     #[arg(long)]
     max_num_vars: Option<usize>,
 
+    /// [sa, tabu] Move set: auto (constraint-preserving for encoded logistics instances,
+    /// single flips for plain QUBOs), single-flip, or constrained.
+    #[arg(long, value_enum, default_value = "auto")]
+    moves: Moves,
+
+    /// [instance files] Encoding (default: the problem's exact default).
+    #[arg(long, value_enum, default_value = "auto")]
+    encoding: Encoding,
+
+    /// [instance files] Penalty weight A (default: the encoding's provably safe value).
+    #[arg(long)]
+    penalty: Option<f64>,
+
+    /// [instance files] Also repair the lowest-energy sample to a feasible solution (reported
+    /// separately and flagged; never mixed with raw results).
+    #[arg(long)]
+    repair: bool,
+
     #[command(flatten)]
     qaoa: QaoaOpts,
+}
+
+/// Move sets of the classical solvers.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Moves {
+    /// Constraint-preserving for encoded logistics instances, single flips for plain QUBOs.
+    Auto,
+    /// Single-variable flips (penalties keep the constraints).
+    SingleFlip,
+    /// Swaps inside one-hot groups, row swaps and 2-opt reversals in permutations.
+    Constrained,
 }
 
 impl SolveArgs {
@@ -174,7 +206,11 @@ impl SolveArgs {
         self.initial_states.as_deref().map(read_states).transpose()
     }
 
-    fn build_solver(&self) -> anyhow::Result<Box<dyn Solver>> {
+    fn build_solver(&self, constraints: Option<&Constraints>) -> anyhow::Result<Box<dyn Solver>> {
+        let moves = match (self.moves, constraints) {
+            (Moves::SingleFlip, _) | (Moves::Auto, None) => None,
+            (_, c) => c.cloned(),
+        };
         Ok(match self.solver {
             SolverKind::Exact => {
                 let d = Exact::default();
@@ -204,6 +240,7 @@ impl SolveArgs {
                     beta_schedule_type: kind,
                     beta_schedule: self.beta_schedule.clone(),
                     initial_states: self.initial_states()?,
+                    constraints: moves,
                 })
             }
             SolverKind::Tabu => {
@@ -215,9 +252,14 @@ impl SolveArgs {
                     max_stagnation: self.max_stagnation,
                     timeout: self.timeout.map(seconds).transpose()?,
                     initial_states: self.initial_states()?,
+                    constraints: moves,
                 })
             }
-            SolverKind::Qaoa => Box::new(self.qaoa.solver(self.num_reads)?),
+            SolverKind::Qaoa => {
+                let mut q = self.qaoa.solver(self.num_reads)?;
+                q.constraints = constraints.cloned();
+                Box::new(q)
+            }
             SolverKind::Pt => {
                 let d = ParallelTempering::default();
                 Box::new(ParallelTempering {
@@ -355,8 +397,14 @@ pub(crate) fn write_output(out: Option<&Path>, doc: &Value, ss: &SampleSet) -> a
 
 pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     a.check_flags()?;
+    if a.input.format.is_none() && (Instance::recognises(&a.input.file) || a.encoding != Encoding::Auto) {
+        return run_instance(a, quiet);
+    }
+    if a.penalty.is_some() || a.repair || a.encoding != Encoding::Auto {
+        anyhow::bail!("--penalty, --repair and --encoding apply to instance files (.tsp, .vrp, knapsack)");
+    }
     let limit = a.time_limit()?;
-    let solver = a.build_solver()?;
+    let solver = a.build_solver(None)?;
     let (m, read_time) = a.input.load()?;
     let ctl = RunControl::new()
         .maybe_seed(a.seed)
@@ -381,6 +429,64 @@ pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
         eprintln!(
             "note: the run was stopped early ({}); the result is the best found until then",
             ss.info.termination
+        );
+    }
+    Ok(())
+}
+
+/// `solve` on an instance file: encode, solve, decode, compare with the known optimum.
+fn run_instance(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
+    let limit = a.time_limit()?;
+    let (enc, name, encode_s) = problem::timed_encode(&a.input.file, a.encoding, a.penalty)?;
+    let solver = a.build_solver(Some(&enc.constraints))?;
+    let ctl = RunControl::new()
+        .maybe_seed(a.seed)
+        .maybe_time_limit(limit)
+        .cancel_flag(ctrl_c_flag());
+    let (ctl, bar) = progress::attach(ctl, solver.name(), quiet);
+    let t0 = Instant::now();
+    let result = solver.sample(&enc.qubo, &ctl);
+    let total = t0.elapsed();
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
+    }
+    let ss = result.with_context(|| a.input.file.display().to_string())?;
+    let native = problem::evaluate(&enc, &ss, &a.input.file, &name, a.repair)?;
+    let moves = ss.info.params.get("moves").and_then(Value::as_str).unwrap_or("n/a").to_string();
+    let objective = match enc.decoder.sense() {
+        quboflow::Sense::Minimize => quboflow::Objective::energy(),
+        quboflow::Sense::Maximize => quboflow::Objective::maximize_negated(),
+    };
+    let m = Model { qubo: enc.qubo.clone(), objective, format: quboflow::io::Format::Json };
+    let mut doc = document_of(&a.input.file.display().to_string(), &m, &ss, total);
+    doc["format"] = json!(enc.decoder.problem());
+    doc["timing"]["encode_s"] = json!(encode_s);
+    // DESIGN §7: `best` is the best raw-feasible solution in native terms.
+    let extra = problem::json_fields(&enc, &native, &moves);
+    doc["best"] = match &native.best {
+        Some((d, e, x)) => json!({"energy": e, "objective": d.objective, "feasible": true, "sample": x, "solution": d.solution}),
+        None => json!({"energy": ss.first().map(|b| b.energy), "objective": native.lowest.objective, "feasible": false,
+                       "sample": ss.first().map(|b| b.sample.clone()), "violations": native.lowest.violations}),
+    };
+    doc["objective"] = json!({"name": enc.decoder.objective_name(), "sense": enc.decoder.sense()});
+    doc["problem"] = extra;
+    if !ss.info.extra.is_null() {
+        doc[ss.info.solver.as_str()] = ss.info.extra.clone();
+    }
+    write_output(a.output.as_deref(), &doc, &ss)?;
+    if a.json {
+        outln!("{doc}");
+    } else {
+        outln!("instance   {} ({name}, {})", a.input.file.display(), enc.decoder.problem());
+        problem::print_native(&enc, &native, &moves);
+        outln!(
+            "time       {:.3} s solve + {:.3} s encode ({}), seed {}, {} threads, quboflow {}",
+            total.as_secs_f64(),
+            encode_s,
+            ss.info.termination,
+            ss.info.seed,
+            rayon::current_num_threads(),
+            ss.info.version
         );
     }
     Ok(())

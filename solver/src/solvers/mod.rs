@@ -3,8 +3,10 @@
 
 mod anneal;
 mod common;
+mod constrained;
 pub mod descent;
 pub mod exact;
+mod moves;
 pub mod pt;
 pub mod sa;
 pub mod schedule;

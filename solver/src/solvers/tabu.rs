@@ -10,6 +10,9 @@ use super::common::{
     Finisher, UnitOutcome, check_initial_states, read_rng, resolve_num_reads, run_units,
     start_state, zero_tolerance,
 };
+use super::constrained::{TabuSettings, tabu_read};
+use super::moves::MoveSpace;
+use crate::constraints::Constraints;
 use crate::control::{RunClock, RunControl};
 use crate::error::{Error, Result};
 use crate::qubo::Qubo;
@@ -62,6 +65,13 @@ pub struct Tabu {
     pub timeout: Option<Duration>,
     /// Start states for the first reads (0/1 per variable); the rest start at random.
     pub initial_states: Option<Vec<Vec<u8>>>,
+    /// Groups and permutations to keep satisfied. When set (and not empty), reads start from
+    /// feasible states (initial states are repaired) and every iteration scans the
+    /// constraint-preserving neighbourhood instead of single flips: swaps inside groups, all
+    /// row swaps and column-run reversals of each permutation, single flips of the other
+    /// variables; a variable turned off is tabu (may not be turned on) for `tenure`
+    /// iterations. Default `None`: single flips, for plain QUBOs.
+    pub constraints: Option<Constraints>,
 }
 
 impl Default for Tabu {
@@ -73,6 +83,7 @@ impl Default for Tabu {
             max_stagnation: None,
             timeout: None,
             initial_states: None,
+            constraints: None,
         }
     }
 }
@@ -289,6 +300,7 @@ impl Solver for Tabu {
             "max_stagnation": self.max_stagnation,
             "timeout_s": self.timeout.map(|d| d.as_secs_f64()),
             "initial_states": self.initial_states.as_ref().map(Vec::len),
+            "constraints": self.constraints.as_ref().map(|c| c.all_rules().len()),
         })
     }
 
@@ -304,6 +316,13 @@ impl Solver for Tabu {
             });
         }
         let n = qubo.num_vars();
+        let timeout = self
+            .timeout
+            .or(ctl.get_time_limit())
+            .unwrap_or(DEFAULT_TIMEOUT);
+        if let Some(c) = self.constraints.as_ref().filter(|c| c.has_structure()) {
+            return self.sample_constrained(qubo, c, num_reads, timeout, ctl, fin);
+        }
         let couplings = if qubo.density() > DENSE_DENSITY && n <= DENSE_MAX_VARS {
             let mut m = vec![0.0; n * n];
             for (i, j, w) in qubo.interactions() {
@@ -314,10 +333,6 @@ impl Solver for Tabu {
         } else {
             Couplings::Sparse(qubo)
         };
-        let timeout = self
-            .timeout
-            .or(ctl.get_time_limit())
-            .unwrap_or(DEFAULT_TIMEOUT);
         let tol = zero_tolerance(qubo);
         let seed = ctl.resolve_seed();
         let clock = ctl.start(num_reads as u64);
@@ -342,10 +357,62 @@ impl Solver for Tabu {
             Couplings::Dense(_) => "dense",
             Couplings::Sparse(_) => "sparse",
         });
+        info.params["moves"] = json!("single-flip");
         info.counters.insert("iterations".into(), iterations);
         fin.complete(qubo, tally, info, stop, &clock)
     }
 }
+
+impl Tabu {
+    /// Tabu search over constraint-preserving moves (see [`Tabu::constraints`]).
+    fn sample_constrained(
+        &self,
+        qubo: &Qubo,
+        constraints: &Constraints,
+        num_reads: usize,
+        timeout: Duration,
+        ctl: &RunControl,
+        mut fin: Finisher,
+    ) -> Result<SampleSet> {
+        let space = MoveSpace::new(qubo, constraints)?;
+        let n = qubo.num_vars();
+        let initial = self.initial_states.as_deref();
+        let seed = ctl.resolve_seed();
+        let tol = zero_tolerance(qubo);
+        let clock = ctl.start(num_reads as u64);
+        fin.sampling();
+        let (tally, iterations, stop) = run_units(num_reads, &clock, |r| -> UnitOutcome {
+            let mut rng = read_rng(seed, r as u64);
+            let x0 = match initial.and_then(|s| s.get(r)) {
+                Some(s) => space.make_feasible(s, &mut rng),
+                None => space.random_state(&mut rng),
+            };
+            let settings = TabuSettings {
+                tenure: self.tenure(n),
+                max_stagnation: self.max_stagnation.unwrap_or(CONSTRAINED_STAGNATION),
+                num_restarts: self.num_restarts,
+                deadline: Instant::now() + timeout,
+                tol,
+            };
+            let (x, its, stop) = tabu_read(&space, x0, &settings, &mut rng, &clock);
+            clock.advance(1, Some(qubo.energy(&x)));
+            (vec![x], its, stop)
+        });
+        let mut info = Info::new(self.name(), self.params(), seed);
+        info.params["num_reads"] = json!(num_reads);
+        info.params["tenure"] = json!(self.tenure(n));
+        info.params["max_stagnation"] =
+            json!(self.max_stagnation.unwrap_or(CONSTRAINED_STAGNATION));
+        info.params["timeout_s"] = json!(timeout.as_secs_f64());
+        info.params["moves"] = json!("constraint-preserving");
+        info.counters.insert("iterations".into(), iterations);
+        fin.complete(qubo, tally, info, stop, &clock)
+    }
+}
+
+/// Default `max_stagnation` with constraint-preserving moves: each iteration scans a whole
+/// neighbourhood of compound moves, so phases are kept short and restarts frequent.
+const CONSTRAINED_STAGNATION: usize = 500;
 
 #[cfg(test)]
 mod tests {

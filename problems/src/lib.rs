@@ -1,0 +1,45 @@
+//! # quboflow-problems
+//!
+//! Logistics problems as QUBOs: read a TSPLIB, CVRPLIB or knapsack file, encode it with a
+//! provably safe default penalty, solve the QUBO with any [`quboflow::Solver`], and decode
+//! every bitstring back to a tour, routes or a packing with its native cost and the list of
+//! violated constraints. Repair is separate and always flagged.
+//!
+//! ```
+//! use quboflow::{RunControl, Solver, solvers::Exact};
+//! use quboflow_problems::{Tsp, encodings::tsp};
+//!
+//! let d = vec![
+//!     vec![0.0, 2.0, 9.0, 10.0],
+//!     vec![2.0, 0.0, 6.0, 4.0],
+//!     vec![9.0, 6.0, 0.0, 3.0],
+//!     vec![10.0, 4.0, 3.0, 0.0],
+//! ];
+//! let inst = Tsp::from_matrix("four", d)?;
+//! let enc = tsp::encode(&inst, &Default::default())?;   // 9 variables, city 0 fixed first
+//! let best = Exact::default().sample(&enc.qubo, &RunControl::new().seed(1))?;
+//! let sol = enc.decoder.decode(&best.first().unwrap().sample);
+//! assert!(sol.feasible);
+//! assert_eq!(sol.objective, Some(2.0 + 4.0 + 3.0 + 9.0));
+//! assert_eq!(best.first().unwrap().energy, 18.0); // energy = tour length on feasible states
+//! # Ok::<(), quboflow_problems::Error>(())
+//! ```
+//!
+//! Conventions (`../shared/reference/encodings.md`): every encoding keeps its constant term,
+//! so on a feasible state `qubo.energy(x)` equals the native objective (negated for
+//! maximisation problems) exactly, unless [`Encoded::energy_meaning`] says otherwise.
+
+pub mod encodings;
+pub mod error;
+pub mod instance;
+pub mod readers;
+pub mod reference;
+pub mod solution;
+
+pub use encodings::{Encoded, EnergyMeaning};
+pub use error::{Error, Result};
+pub use instance::Instance;
+pub use readers::cvrplib::{Cvrp, CvrpSolution};
+pub use readers::knapsack::Knapsack;
+pub use readers::tsplib::Tsp;
+pub use solution::{Decode, Decoded, Solution};

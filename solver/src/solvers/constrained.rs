@@ -1,0 +1,216 @@
+//! Simulated annealing and tabu search over constraint-preserving moves ([`super::moves`]).
+
+use std::time::Instant;
+
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
+
+use super::moves::{Move, MoveSpace, Walker};
+use crate::control::RunClock;
+use crate::sampleset::Termination;
+
+/// Random moves sampled to choose the default β range.
+const RANGE_SAMPLES: usize = 2000;
+/// Moves between full recomputations of fields and energy.
+const RESYNC_EVERY: u64 = 1 << 20;
+
+/// The default β range for move-based annealing, by dwave-samplers' rule applied to the
+/// energy changes of the moves themselves (not of single flips, which are dominated by the
+/// penalty and would make the cold end far too warm): `β_hot = ln 2 / max|Δ|` (the largest
+/// change is accepted half the time at the start), `β_cold = ln 100 / min|Δ|` (the smallest
+/// non-zero change 1 % of the time at the end), over `RANGE_SAMPLES` random moves from random
+/// feasible states.
+pub(crate) fn move_beta_range(space: &MoveSpace<'_>, seed: u64) -> (f64, f64) {
+    let mut rng = super::common::read_rng(seed, u64::MAX);
+    let mut lo = f64::INFINITY;
+    let mut hi = 0.0f64;
+    let mut mv = Move::default();
+    for _ in 0..4 {
+        let w = Walker::new(space, space.random_state(&mut rng));
+        for _ in 0..RANGE_SAMPLES / 4 {
+            if w.random_move(&mut rng, &mut mv) {
+                let d = w.delta(&mv).abs();
+                if d > 1e-9 * (1.0 + w.energy.abs()) {
+                    lo = lo.min(d);
+                    hi = hi.max(d);
+                }
+            }
+        }
+    }
+    if hi == 0.0 {
+        return (0.1, 1.0);
+    }
+    ((2f64).ln() / hi, (100f64).ln() / lo)
+}
+
+/// One annealing read over `betas` (each held `per_beta` sweeps of `n` proposals); returns the
+/// best state seen, the proposals made, and a stop if the run was ended.
+pub(crate) fn anneal_read(
+    space: &MoveSpace<'_>,
+    start: Vec<u8>,
+    betas: &[f64],
+    per_beta: usize,
+    rng: &mut Xoshiro256PlusPlus,
+    clock: &RunClock,
+) -> (Vec<u8>, u64, Option<Termination>) {
+    let n = start.len();
+    let mut w = Walker::new(space, start);
+    let mut best = w.energy;
+    let mut best_x = w.x.clone();
+    let mut mv = Move::default();
+    let mut proposals = 0u64;
+    for &beta in betas {
+        for _ in 0..per_beta {
+            for _ in 0..n {
+                proposals += 1;
+                if !w.random_move(rng, &mut mv) {
+                    continue;
+                }
+                let d = w.delta(&mv);
+                let accept = d <= 0.0 || {
+                    let u: f64 = rng.random();
+                    u < (-beta * d).exp()
+                };
+                if accept {
+                    w.apply(&mv);
+                    if w.energy < best {
+                        best = w.energy;
+                        best_x.clone_from(&w.x);
+                    }
+                }
+                if proposals % RESYNC_EVERY == 0 {
+                    w.resync();
+                }
+            }
+            if let Some(why) = clock.should_stop() {
+                return (best_x, proposals, Some(why));
+            }
+        }
+    }
+    (best_x, proposals, None)
+}
+
+/// Settings of one constrained tabu read.
+pub(crate) struct TabuSettings {
+    pub(crate) tenure: usize,
+    pub(crate) max_stagnation: usize,
+    pub(crate) num_restarts: usize,
+    pub(crate) deadline: Instant,
+    pub(crate) tol: f64,
+}
+
+/// Elite states kept for restarts.
+const ELITE: usize = 8;
+
+/// One multistart tabu read over constraint-preserving moves: each iteration takes the best
+/// move of the whole neighbourhood that turns on no tabu variable (a variable turned off
+/// stays tabu for `tenure` iterations), unless it gives a new best (aspiration). Phases end
+/// after `max_stagnation` iterations without improvement and restart from an elite state
+/// perturbed by random moves.
+pub(crate) fn tabu_read(
+    space: &MoveSpace<'_>,
+    start: Vec<u8>,
+    set: &TabuSettings,
+    rng: &mut Xoshiro256PlusPlus,
+    clock: &RunClock,
+) -> (Vec<u8>, u64, Option<Termination>) {
+    let n = start.len();
+    let mut tabu_until = vec![0usize; n];
+    let mut elite: Vec<(f64, Vec<u8>)> = Vec::new();
+    let mut best_x = start.clone();
+    let mut best = f64::INFINITY;
+    let mut it = 0usize;
+    let mut iterations = 0u64;
+    let mut x0 = start;
+    let mut mv = Move::default();
+    let mut pick = Move::default();
+    let stop = |clock: &RunClock| -> Option<Option<Termination>> {
+        if let Some(why) = clock.should_stop() {
+            return Some(Some(why));
+        }
+        (Instant::now() >= set.deadline).then_some(None)
+    };
+    for _phase in 0..set.num_restarts.max(1) {
+        let mut w = Walker::new(space, x0);
+        let mut phase_best = w.energy;
+        let mut phase_x = w.x.clone();
+        let mut since = 0usize;
+        while since < set.max_stagnation {
+            let aspire = best.min(phase_best) - w.energy - set.tol;
+            let mut pick_d = f64::INFINITY;
+            let mut ties = 0u32;
+            w.for_each_move(&mut mv, |m| {
+                let d = w.delta(m);
+                if d > pick_d + set.tol {
+                    return;
+                }
+                let tabu = m.flips.iter().any(|&(i, on)| on && tabu_until[i] > it);
+                if tabu && d >= aspire {
+                    return;
+                }
+                // Reservoir choice among equal moves, so plateaus are crossed at random.
+                if d < pick_d - set.tol {
+                    ties = 1;
+                } else {
+                    ties += 1;
+                    if rng.random_range(0..ties) != 0 {
+                        return;
+                    }
+                }
+                pick_d = pick_d.min(d);
+                pick.flips.clone_from(&m.flips);
+            });
+            if !pick_d.is_finite() {
+                break;
+            }
+            w.apply(&pick);
+            for &(i, on) in &pick.flips {
+                if !on {
+                    tabu_until[i] = it + set.tenure + 1;
+                }
+            }
+            it += 1;
+            since += 1;
+            iterations += 1;
+            if w.energy < phase_best - set.tol {
+                phase_best = w.energy;
+                phase_x.clone_from(&w.x);
+                since = 0;
+            }
+            if it % 16 == 0
+                && let Some(end) = stop(clock)
+            {
+                keep(&mut elite, phase_best, phase_x, &mut best, &mut best_x);
+                return (best_x, iterations, end);
+            }
+        }
+        keep(&mut elite, phase_best, phase_x, &mut best, &mut best_x);
+        if let Some(end) = stop(clock) {
+            return (best_x, iterations, end);
+        }
+        let (_, base) = &elite[rng.random_range(0..elite.len())];
+        let mut w = Walker::new(space, base.clone());
+        let sites = space.num_sites().max(1);
+        let k = rng.random_range((sites / 10).max(1)..=(sites / 4).max(1));
+        for _ in 0..k {
+            if w.random_move(rng, &mut mv) {
+                w.apply(&mv);
+            }
+        }
+        x0 = w.x;
+    }
+    (best_x, iterations, None)
+}
+
+fn keep(elite: &mut Vec<(f64, Vec<u8>)>, e: f64, x: Vec<u8>, best: &mut f64, best_x: &mut Vec<u8>) {
+    if e < *best {
+        *best = e;
+        best_x.clone_from(&x);
+    }
+    if elite.iter().any(|(_, y)| *y == x) {
+        return;
+    }
+    elite.push((e, x));
+    elite.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    elite.truncate(ELITE);
+}

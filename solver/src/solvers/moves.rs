@@ -1,0 +1,488 @@
+//! Constraint-preserving moves: search only the states that satisfy a [`Constraints`].
+//!
+//! A move flips several variables at once so every cardinality group keeps its count of ones
+//! (swap a 1 and a 0 inside the group) and every permutation stays a permutation (exchange the
+//! columns of two rows, or reverse a run of columns — a 2-opt move when columns are tour
+//! positions). Variables in no group (slack bits, bin-used flags) move by single flips.
+//! Simulated annealing and tabu search use this space when given constraints with structure;
+//! it is what lets them solve encoded logistics problems, where single flips must climb over
+//! a penalty wall for every step between two feasible states.
+
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
+
+use crate::constraints::{Constraints, Permutation};
+use crate::error::Result;
+use crate::qubo::Qubo;
+
+/// Above this many variables the couplings are looked up in the sparse rows instead of a
+/// dense `n × n` copy (2048² f64 = 32 MiB).
+const DENSE_MAX_VARS: usize = 2048;
+
+/// Which kind of move a variable takes part in.
+#[derive(Debug, Clone, Copy)]
+enum Site {
+    Free(usize),
+    Group(usize),
+    Perm(usize),
+}
+
+/// One compound move: variables to flip, each `(var, turns_on)`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Move {
+    pub(crate) flips: Vec<(usize, bool)>,
+}
+
+/// The move structure of a model: groups, permutations and free variables.
+pub(crate) struct MoveSpace<'q> {
+    qubo: &'q Qubo,
+    n: usize,
+    site_of: Vec<Site>,
+    free: Vec<usize>,
+    groups: Vec<(Vec<usize>, usize)>,
+    perms: Vec<Permutation>,
+    dense: Option<Vec<f64>>,
+}
+
+impl<'q> MoveSpace<'q> {
+    /// Checks `constraints` against the model and indexes its structure.
+    pub(crate) fn new(qubo: &'q Qubo, constraints: &Constraints) -> Result<Self> {
+        let n = qubo.num_vars();
+        constraints.validate(n)?;
+        let mut site_of: Vec<Option<Site>> = vec![None; n];
+        let groups: Vec<(Vec<usize>, usize)> =
+            constraints.groups().map(|(v, k)| (v.to_vec(), k)).collect();
+        for (g, (vars, _)) in groups.iter().enumerate() {
+            for &v in vars {
+                site_of[v] = Some(Site::Group(g));
+            }
+        }
+        for (p, perm) in constraints.permutations.iter().enumerate() {
+            for &v in &perm.vars {
+                site_of[v] = Some(Site::Perm(p));
+            }
+        }
+        let free: Vec<usize> = (0..n).filter(|&i| site_of[i].is_none()).collect();
+        let site_of = site_of
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| s.unwrap_or(Site::Free(i)))
+            .collect();
+        let dense = (n <= DENSE_MAX_VARS).then(|| {
+            let mut m = vec![0.0; n * n];
+            for (i, j, w) in qubo.interactions() {
+                m[i * n + j] = w;
+                m[j * n + i] = w;
+            }
+            m
+        });
+        Ok(MoveSpace {
+            qubo,
+            n,
+            site_of,
+            free,
+            groups,
+            perms: constraints.permutations.clone(),
+            dense,
+        })
+    }
+
+    #[inline]
+    fn coupling(&self, i: usize, j: usize) -> f64 {
+        match &self.dense {
+            Some(m) => m[i * self.n + j],
+            None => self.qubo.quadratic(i, j),
+        }
+    }
+
+    /// Number of places a move can start: free variables, groups, permutation rows.
+    pub(crate) fn num_sites(&self) -> usize {
+        self.free.len() + self.groups.len() + self.perms.iter().map(|p| p.size).sum::<usize>()
+    }
+
+    /// A uniformly random feasible state (random `k` of each group, random permutations,
+    /// random free bits).
+    pub(crate) fn random_state(&self, rng: &mut Xoshiro256PlusPlus) -> Vec<u8> {
+        let mut x = vec![0u8; self.n];
+        for &i in &self.free {
+            x[i] = rng.random_range(0..2u8);
+        }
+        for (vars, k) in &self.groups {
+            let mut order = vars.clone();
+            shuffle(&mut order, rng);
+            for &v in &order[..*k] {
+                x[v] = 1;
+            }
+        }
+        for p in &self.perms {
+            let mut cols: Vec<usize> = (0..p.size).collect();
+            shuffle(&mut cols, rng);
+            for (r, &c) in cols.iter().enumerate() {
+                x[p.var(r, c)] = 1;
+            }
+        }
+        x
+    }
+
+    /// The nearest feasible state to `x` that this space can reach: each group keeps the ones
+    /// it has (random ones dropped or added to reach `k`), each permutation keeps every row
+    /// whose column is unique and places the other rows in the free columns.
+    pub(crate) fn make_feasible(&self, x: &[u8], rng: &mut Xoshiro256PlusPlus) -> Vec<u8> {
+        let mut y = x.to_vec();
+        for (vars, k) in &self.groups {
+            let mut on: Vec<usize> = vars.iter().copied().filter(|&v| y[v] == 1).collect();
+            let mut off: Vec<usize> = vars.iter().copied().filter(|&v| y[v] == 0).collect();
+            shuffle(&mut on, rng);
+            shuffle(&mut off, rng);
+            while on.len() > *k {
+                let v = on.pop().unwrap_or_default();
+                y[v] = 0;
+            }
+            while on.len() < *k {
+                let v = off.pop().unwrap_or_default();
+                y[v] = 1;
+                on.push(v);
+            }
+        }
+        for p in &self.perms {
+            let m = p.size;
+            let mut col_of = vec![usize::MAX; m];
+            let mut used = vec![false; m];
+            for r in 0..m {
+                for c in 0..m {
+                    if y[p.var(r, c)] == 1 && col_of[r] == usize::MAX && !used[c] {
+                        col_of[r] = c;
+                        used[c] = true;
+                    }
+                    y[p.var(r, c)] = 0;
+                }
+            }
+            let mut spare: Vec<usize> = (0..m).filter(|&c| !used[c]).collect();
+            shuffle(&mut spare, rng);
+            for r in 0..m {
+                if col_of[r] == usize::MAX {
+                    col_of[r] = spare.pop().unwrap_or_default();
+                }
+                y[p.var(r, col_of[r])] = 1;
+            }
+        }
+        y
+    }
+}
+
+/// Fisher–Yates shuffle with the read's generator.
+fn shuffle<T>(v: &mut [T], rng: &mut Xoshiro256PlusPlus) {
+    for i in (1..v.len()).rev() {
+        let j = rng.random_range(0..=i);
+        v.swap(i, j);
+    }
+}
+
+/// A feasible state with its local fields `f_i = h_i + Σ_j Q_ij x_j` and the bookkeeping
+/// that makes random moves O(1) to pick.
+pub(crate) struct Walker<'s, 'q> {
+    space: &'s MoveSpace<'q>,
+    pub(crate) x: Vec<u8>,
+    field: Vec<f64>,
+    pub(crate) energy: f64,
+    /// Per group: its ones and its zeros (positions tracked in `slot`).
+    on: Vec<Vec<usize>>,
+    off: Vec<Vec<usize>>,
+    slot: Vec<usize>,
+    /// Per permutation: the column of each row and the row in each column.
+    col_of: Vec<Vec<usize>>,
+    row_at: Vec<Vec<usize>>,
+}
+
+impl<'s, 'q> Walker<'s, 'q> {
+    /// Starts from a feasible `x` (see [`MoveSpace::make_feasible`]).
+    pub(crate) fn new(space: &'s MoveSpace<'q>, x: Vec<u8>) -> Self {
+        let q = space.qubo;
+        let field = (0..space.n).map(|i| q.local_field(&x, i)).collect();
+        let energy = q.energy(&x);
+        let mut slot = vec![0; space.n];
+        let mut on = Vec::with_capacity(space.groups.len());
+        let mut off = Vec::with_capacity(space.groups.len());
+        for (vars, _) in &space.groups {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            for &v in vars {
+                let list = if x[v] == 1 { &mut a } else { &mut b };
+                slot[v] = list.len();
+                list.push(v);
+            }
+            on.push(a);
+            off.push(b);
+        }
+        let mut col_of = Vec::new();
+        let mut row_at = Vec::new();
+        for p in &space.perms {
+            let cols = p.decode(&x).unwrap_or_else(|| (0..p.size).collect());
+            let mut rows = vec![0; p.size];
+            for (r, &c) in cols.iter().enumerate() {
+                rows[c] = r;
+            }
+            col_of.push(cols);
+            row_at.push(rows);
+        }
+        Walker {
+            space,
+            x,
+            field,
+            energy,
+            on,
+            off,
+            slot,
+            col_of,
+            row_at,
+        }
+    }
+
+    /// Energy change of `mv` without applying it:
+    /// `Σ_k s_k f_k + Σ_{k<l} s_k s_l Q_kl` with `s = +1` for a variable turned on, −1 off.
+    pub(crate) fn delta(&self, mv: &Move) -> f64 {
+        let f = &mv.flips;
+        let mut d = 0.0;
+        for (a, &(i, on_i)) in f.iter().enumerate() {
+            let si = if on_i { 1.0 } else { -1.0 };
+            d += si * self.field[i];
+            for &(j, on_j) in &f[a + 1..] {
+                let w = self.space.coupling(i, j);
+                if w != 0.0 {
+                    d += if on_i == on_j { w } else { -w };
+                }
+            }
+        }
+        d
+    }
+
+    fn flip(&mut self, i: usize) {
+        let turn_on = self.x[i] == 0;
+        let s = if turn_on { 1.0 } else { -1.0 };
+        self.energy += s * self.field[i];
+        self.x[i] = u8::from(turn_on);
+        let (cols, vals) = self.space.qubo.adjacency().row(i);
+        for (j, w) in cols.iter().zip(vals) {
+            self.field[*j as usize] += s * w;
+        }
+    }
+
+    /// Applies `mv` (produced by this walker for its current state).
+    pub(crate) fn apply(&mut self, mv: &Move) {
+        for &(i, _) in &mv.flips {
+            self.flip(i);
+        }
+        // Keep the group and permutation bookkeeping in step.
+        if let Some(&(first, _)) = mv.flips.first() {
+            match self.space.site_of[first] {
+                Site::Free(_) => {}
+                Site::Group(g) => {
+                    let (a, b) = (mv.flips[0].0, mv.flips[1].0);
+                    let (sa, sb) = (self.slot[a], self.slot[b]);
+                    self.on[g][sa] = b;
+                    self.off[g][sb] = a;
+                    self.slot[a] = sb;
+                    self.slot[b] = sa;
+                }
+                Site::Perm(p) => {
+                    let perm = &self.space.perms[p];
+                    for &(v, turned_on) in &mv.flips {
+                        if turned_on {
+                            let pos = perm.vars.iter().position(|&u| u == v).unwrap_or(0);
+                            let (r, c) = (pos / perm.size, pos % perm.size);
+                            self.col_of[p][r] = c;
+                            self.row_at[p][c] = r;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Refreshes fields and energy from scratch (bounds rounding drift on long runs).
+    pub(crate) fn resync(&mut self) {
+        let q = self.space.qubo;
+        for i in 0..self.space.n {
+            self.field[i] = q.local_field(&self.x, i);
+        }
+        self.energy = q.energy(&self.x);
+    }
+
+    /// A random move: a variable is drawn uniformly and moves with its group, permutation
+    /// (half swaps, half reversals) or alone. `None` when the drawn place cannot move.
+    pub(crate) fn random_move(&self, rng: &mut Xoshiro256PlusPlus, mv: &mut Move) -> bool {
+        mv.flips.clear();
+        let v = rng.random_range(0..self.space.n);
+        match self.space.site_of[v] {
+            Site::Free(i) => mv.flips.push((i, self.x[i] == 0)),
+            Site::Group(g) => {
+                let (on, off) = (&self.on[g], &self.off[g]);
+                if on.is_empty() || off.is_empty() {
+                    return false;
+                }
+                let a = on[rng.random_range(0..on.len())];
+                let b = off[rng.random_range(0..off.len())];
+                mv.flips.push((a, false));
+                mv.flips.push((b, true));
+            }
+            Site::Perm(p) => {
+                let m = self.space.perms[p].size;
+                if m < 2 {
+                    return false;
+                }
+                let a = rng.random_range(0..m);
+                let mut b = rng.random_range(0..m - 1);
+                if b >= a {
+                    b += 1;
+                }
+                if rng.random_range(0..2u8) == 0 {
+                    self.swap_rows(p, a, b, mv);
+                } else {
+                    self.reverse_columns(p, a.min(b), a.max(b), mv);
+                }
+            }
+        }
+        true
+    }
+
+    /// Rows `r1` and `r2` exchange columns.
+    fn swap_rows(&self, p: usize, r1: usize, r2: usize, mv: &mut Move) {
+        let perm = &self.space.perms[p];
+        let (c1, c2) = (self.col_of[p][r1], self.col_of[p][r2]);
+        mv.flips.push((perm.var(r1, c1), false));
+        mv.flips.push((perm.var(r2, c2), false));
+        mv.flips.push((perm.var(r1, c2), true));
+        mv.flips.push((perm.var(r2, c1), true));
+    }
+
+    /// The rows in columns `a..=b` are put in reverse order.
+    fn reverse_columns(&self, p: usize, a: usize, b: usize, mv: &mut Move) {
+        let perm = &self.space.perms[p];
+        for c in a..=b {
+            let old = self.row_at[p][c];
+            let new = self.row_at[p][a + b - c];
+            if old != new {
+                mv.flips.push((perm.var(old, c), false));
+                mv.flips.push((perm.var(new, c), true));
+            }
+        }
+    }
+
+    /// Every move of the neighbourhood tabu search scans: free flips, group swaps, row swaps
+    /// and column-run reversals of each permutation.
+    pub(crate) fn for_each_move(&self, mv: &mut Move, mut f: impl FnMut(&Move)) {
+        for &i in &self.space.free {
+            mv.flips.clear();
+            mv.flips.push((i, self.x[i] == 0));
+            f(mv);
+        }
+        for g in 0..self.space.groups.len() {
+            for &a in &self.on[g] {
+                for &b in &self.off[g] {
+                    mv.flips.clear();
+                    mv.flips.push((a, false));
+                    mv.flips.push((b, true));
+                    f(mv);
+                }
+            }
+        }
+        for (p, perm) in self.space.perms.iter().enumerate() {
+            let m = perm.size;
+            for a in 0..m {
+                for b in a + 1..m {
+                    mv.flips.clear();
+                    self.swap_rows(p, a, b, mv);
+                    f(mv);
+                    if b > a + 1 {
+                        mv.flips.clear();
+                        self.reverse_columns(p, a, b, mv);
+                        f(mv);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::QuboBuilder;
+    use crate::constraints::KHot;
+    use rand::SeedableRng;
+
+    fn model() -> (Qubo, Constraints) {
+        // 3×3 permutation (vars 0..9), a one-hot group (9..12), a 2-hot group (12..16), a free var.
+        let n = 17;
+        let mut b = QuboBuilder::new(n);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+        for i in 0..n {
+            b.add_linear(i, rng.random_range(-5..5) as f64);
+            for j in i + 1..n {
+                if rng.random_range(0..3) == 0 {
+                    b.add_quadratic(i, j, rng.random_range(-4..4) as f64);
+                }
+            }
+        }
+        let c = Constraints {
+            one_hot: vec![vec![9, 10, 11]],
+            k_hot: vec![KHot {
+                vars: vec![12, 13, 14, 15],
+                k: 2,
+            }],
+            permutations: vec![Permutation {
+                size: 3,
+                vars: (0..9).collect(),
+            }],
+            ..Default::default()
+        };
+        (b.build().unwrap(), c)
+    }
+
+    #[test]
+    fn moves_stay_feasible_and_deltas_are_exact() {
+        let (q, c) = model();
+        let space = MoveSpace::new(&q, &c).unwrap();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
+        let x = space.random_state(&mut rng);
+        assert!(c.is_satisfied(&x));
+        let mut w = Walker::new(&space, x);
+        let mut mv = Move::default();
+        for _ in 0..2000 {
+            if !w.random_move(&mut rng, &mut mv) {
+                continue;
+            }
+            let d = w.delta(&mv);
+            let before = w.energy;
+            w.apply(&mv);
+            assert!(c.is_satisfied(&w.x));
+            assert!((q.energy(&w.x) - (before + d)).abs() < 1e-9);
+            assert!((w.energy - q.energy(&w.x)).abs() < 1e-9);
+        }
+        let mut count = 0;
+        let base = w.energy;
+        w.for_each_move(&mut mv.clone(), |m| {
+            count += 1;
+            let mut y = w.x.clone();
+            for &(i, on) in &m.flips {
+                assert_eq!(y[i], u8::from(!on));
+                y[i] = u8::from(on);
+            }
+            assert!(c.is_satisfied(&y));
+            assert!((q.energy(&y) - base - w.delta(m)).abs() < 1e-9);
+        });
+        // 1 free + 2 group swaps (one-hot of 3) + 4 (2-hot of 4) + 3 row swaps + 1 reversal.
+        assert_eq!(count, 1 + 2 + 4 + 3 + 1);
+    }
+
+    #[test]
+    fn make_feasible_repairs_any_state() {
+        let (q, c) = model();
+        let space = MoveSpace::new(&q, &c).unwrap();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        for bits in [0u32, 0x1ffff, 0x0aaaa, 0x15555] {
+            let x: Vec<u8> = (0..17).map(|i| ((bits >> i) & 1) as u8).collect();
+            let y = space.make_feasible(&x, &mut rng);
+            assert!(c.is_satisfied(&y), "{x:?} → {y:?}");
+        }
+    }
+}
