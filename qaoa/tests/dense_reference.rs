@@ -243,7 +243,7 @@ fn grouped_model() -> (Qubo, Constraints) {
             vars: vec![6, 7],
             k: 1,
         }],
-        slack: vec![],
+        ..Default::default()
     };
     (q, c)
 }

@@ -37,10 +37,17 @@ pub(crate) enum Encoding {
 }
 
 /// Reads an instance file and encodes it.
-pub(crate) fn encode_file(path: &Path, enc: Encoding, penalty: Option<f64>) -> anyhow::Result<(Encoded, String)> {
+pub(crate) fn encode_file(
+    path: &Path,
+    enc: Encoding,
+    penalty: Option<f64>,
+) -> anyhow::Result<(Encoded, String)> {
     if enc == Encoding::Maxcut {
         let g = maxcut::Graph::read_gset(path)?;
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         return Ok((maxcut::encode(&g)?, name));
     }
     let inst = Instance::read(path)?;
@@ -48,16 +55,47 @@ pub(crate) fn encode_file(path: &Path, enc: Encoding, penalty: Option<f64>) -> a
     let e = match (enc, &inst) {
         (Encoding::Auto, _) => inst.encode(penalty)?,
         (Encoding::Tsp, Instance::Tsp(t)) => tsp::encode(t, &tsp::TspOptions { penalty })?,
-        (Encoding::Cvrp, Instance::Cvrp(c)) => cvrp::encode(c, &cvrp::CvrpOptions { penalty, ..Default::default() })?,
-        (Encoding::CvrpClusters, Instance::Cvrp(c)) => cvrp::encode_clusters(c, &cvrp::ClusterOptions { penalty, ..Default::default() })?,
-        (Encoding::Knapsack, Instance::Knapsack(k)) => knapsack::encode(k, &knapsack::KnapsackOptions { penalty, ..Default::default() })?,
+        (Encoding::Cvrp, Instance::Cvrp(c)) => cvrp::encode(
+            c,
+            &cvrp::CvrpOptions {
+                penalty,
+                ..Default::default()
+            },
+        )?,
+        (Encoding::CvrpClusters, Instance::Cvrp(c)) => cvrp::encode_clusters(
+            c,
+            &cvrp::ClusterOptions {
+                penalty,
+                ..Default::default()
+            },
+        )?,
+        (Encoding::Knapsack, Instance::Knapsack(k)) => knapsack::encode(
+            k,
+            &knapsack::KnapsackOptions {
+                penalty,
+                ..Default::default()
+            },
+        )?,
         (Encoding::KnapsackUnbalanced, Instance::Knapsack(k)) => {
             if penalty.is_some() {
-                anyhow::bail!("--penalty does not apply to the unbalanced encoding (it has λ₁ = 0.1, λ₂ = 0.5)");
+                anyhow::bail!(
+                    "--penalty does not apply to the unbalanced encoding (it has λ₁ = 0.1, λ₂ = 0.5)"
+                );
             }
-            knapsack::encode(k, &knapsack::KnapsackOptions { method: knapsack::KnapsackMethod::unbalanced_default(), penalty: None })?
+            knapsack::encode(
+                k,
+                &knapsack::KnapsackOptions {
+                    method: knapsack::KnapsackMethod::unbalanced_default(),
+                    penalty: None,
+                },
+            )?
         }
-        (e, i) => anyhow::bail!("{}: the {:?} encoding does not apply to a {} instance", path.display(), e, i.problem()),
+        (e, i) => anyhow::bail!(
+            "{}: the {:?} encoding does not apply to a {} instance",
+            path.display(),
+            e,
+            i.problem()
+        ),
     };
     Ok((e, name))
 }
@@ -93,7 +131,11 @@ pub(crate) fn run_encode(a: &EncodeArgs, quiet: bool) -> anyhow::Result<()> {
         Sense::Minimize => Objective::energy(),
         Sense::Maximize => Objective::maximize_negated(),
     };
-    let model = Model { qubo: enc.qubo.clone(), objective, format: to };
+    let model = Model {
+        qubo: enc.qubo.clone(),
+        objective,
+        format: to,
+    };
     quboflow::io::write(&model, &a.output, to)?;
     if !quiet {
         eprintln!(
@@ -123,7 +165,13 @@ pub(crate) struct NativeResult {
 }
 
 /// Decodes every sample; keeps the best feasible one by the native objective.
-pub(crate) fn evaluate(enc: &Encoded, ss: &SampleSet, path: &Path, name: &str, repair: bool) -> anyhow::Result<NativeResult> {
+pub(crate) fn evaluate(
+    enc: &Encoded,
+    ss: &SampleSet,
+    path: &Path,
+    name: &str,
+    repair: bool,
+) -> anyhow::Result<NativeResult> {
     let first = ss.first().context("the solver returned no samples")?;
     let lowest = enc.decode(&first.sample);
     let better = |a: f64, b: f64| match enc.decoder.sense() {
@@ -137,12 +185,19 @@ pub(crate) fn evaluate(enc: &Encoded, ss: &SampleSet, path: &Path, name: &str, r
         if d.feasible {
             feasible += s.num_occurrences;
             let obj = d.objective.unwrap_or(f64::NAN);
-            if best.as_ref().is_none_or(|(b, _, _)| better(obj, b.objective.unwrap_or(f64::NAN))) {
+            if best
+                .as_ref()
+                .is_none_or(|(b, _, _)| better(obj, b.objective.unwrap_or(f64::NAN)))
+            {
                 best = Some((d, s.energy, s.sample.clone()));
             }
         }
     }
-    let repaired = if repair { enc.decoder.repair(&first.sample) } else { None };
+    let repaired = if repair {
+        enc.decoder.repair(&first.sample)
+    } else {
+        None
+    };
     Ok(NativeResult {
         best,
         lowest,
@@ -164,10 +219,20 @@ pub(crate) fn gap(sense: Sense, value: f64, reference: f64) -> f64 {
 /// The solution in words (1-based ids as in the files).
 pub(crate) fn solution_text(d: &Decoded) -> String {
     use quboflow_problems::Solution as S;
-    let ids = |v: &[usize]| v.iter().map(|c| (c + 1).to_string()).collect::<Vec<_>>().join(" ");
+    let ids = |v: &[usize]| {
+        v.iter()
+            .map(|c| (c + 1).to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     match &d.solution {
         S::Tour(t) => format!("tour {}", ids(t)),
-        S::Routes(rs) => rs.iter().enumerate().map(|(k, r)| format!("route #{}: {}", k + 1, ids(r))).collect::<Vec<_>>().join("; "),
+        S::Routes(rs) => rs
+            .iter()
+            .enumerate()
+            .map(|(k, r)| format!("route #{}: {}", k + 1, ids(r)))
+            .collect::<Vec<_>>()
+            .join("; "),
         S::Items(items) => format!("{} items: {}", items.len(), ids(items)),
         other => serde_json::to_string(other).unwrap_or_default(),
     }
@@ -216,32 +281,55 @@ pub(crate) fn print_native(enc: &Encoded, r: &NativeResult, moves: &str) {
     match &r.best {
         Some((d, e, _)) => {
             let obj = d.objective.unwrap_or(f64::NAN);
-            outln!("best       {} {obj}   feasible   energy {e}", enc.decoder.objective_name());
+            outln!(
+                "best       {} {obj}   feasible   energy {e}",
+                enc.decoder.objective_name()
+            );
             outln!("solution   {}", solution_text(d));
             if let Some(rf) = &r.reference {
-                outln!("reference  {} {} ({}); gap {:+.3} %", rf.kind, rf.value, rf.source.display(), gap(sense, obj, rf.value));
+                outln!(
+                    "reference  {} {} ({}); gap {:+.3} %",
+                    rf.kind,
+                    rf.value,
+                    rf.source.display(),
+                    gap(sense, obj, rf.value)
+                );
             }
         }
         None => {
-            outln!("best       no raw-feasible sample; lowest energy violates: {}", r.lowest.violations.join(", "));
+            outln!(
+                "best       no raw-feasible sample; lowest energy violates: {}",
+                r.lowest.violations.join(", ")
+            );
             if let Some(rf) = &r.reference {
                 outln!("reference  {} {}", rf.kind, rf.value);
             }
         }
     }
-    outln!("feasible   {:.1} % of reads (raw)", 100.0 * r.feasible_fraction);
+    outln!(
+        "feasible   {:.1} % of reads (raw)",
+        100.0 * r.feasible_fraction
+    );
     if let Some(d) = &r.repaired {
         outln!(
             "repaired   {} {} (REPAIRED, not a QUBO result: {})",
             enc.decoder.objective_name(),
             d.objective.unwrap_or(f64::NAN),
-            if d.repair_steps.is_empty() { "nothing to change".to_string() } else { d.repair_steps.join("; ") }
+            if d.repair_steps.is_empty() {
+                "nothing to change".to_string()
+            } else {
+                d.repair_steps.join("; ")
+            }
         );
     }
 }
 
 /// Times an encoding, for the report.
-pub(crate) fn timed_encode(path: &Path, enc: Encoding, penalty: Option<f64>) -> anyhow::Result<(Encoded, String, f64)> {
+pub(crate) fn timed_encode(
+    path: &Path,
+    enc: Encoding,
+    penalty: Option<f64>,
+) -> anyhow::Result<(Encoded, String, f64)> {
     let t0 = Instant::now();
     let (e, name) = encode_file(path, enc, penalty).with_context(|| path.display().to_string())?;
     Ok((e, name, t0.elapsed().as_secs_f64()))

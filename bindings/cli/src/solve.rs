@@ -16,10 +16,10 @@ use serde_json::{Value, json};
 
 use crate::input::InputArgs;
 use crate::problem::{self, Encoding};
-use quboflow::Constraints;
-use quboflow_problems::Instance;
 use crate::progress;
 use crate::qaoa::QaoaOpts;
+use quboflow::Constraints;
+use quboflow_problems::Instance;
 
 /// The solvers `solve` can run.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -397,11 +397,15 @@ pub(crate) fn write_output(out: Option<&Path>, doc: &Value, ss: &SampleSet) -> a
 
 pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     a.check_flags()?;
-    if a.input.format.is_none() && (Instance::recognises(&a.input.file) || a.encoding != Encoding::Auto) {
+    if a.input.format.is_none()
+        && (Instance::recognises(&a.input.file) || a.encoding != Encoding::Auto)
+    {
         return run_instance(a, quiet);
     }
     if a.penalty.is_some() || a.repair || a.encoding != Encoding::Auto {
-        anyhow::bail!("--penalty, --repair and --encoding apply to instance files (.tsp, .vrp, knapsack)");
+        anyhow::bail!(
+            "--penalty, --repair and --encoding apply to instance files (.tsp, .vrp, knapsack)"
+        );
     }
     let limit = a.time_limit()?;
     let solver = a.build_solver(None)?;
@@ -452,21 +456,35 @@ fn run_instance(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     }
     let ss = result.with_context(|| a.input.file.display().to_string())?;
     let native = problem::evaluate(&enc, &ss, &a.input.file, &name, a.repair)?;
-    let moves = ss.info.params.get("moves").and_then(Value::as_str).unwrap_or("n/a").to_string();
+    let moves = ss
+        .info
+        .params
+        .get("moves")
+        .and_then(Value::as_str)
+        .unwrap_or("n/a")
+        .to_string();
     let objective = match enc.decoder.sense() {
         quboflow::Sense::Minimize => quboflow::Objective::energy(),
         quboflow::Sense::Maximize => quboflow::Objective::maximize_negated(),
     };
-    let m = Model { qubo: enc.qubo.clone(), objective, format: quboflow::io::Format::Json };
+    let m = Model {
+        qubo: enc.qubo.clone(),
+        objective,
+        format: quboflow::io::Format::Json,
+    };
     let mut doc = document_of(&a.input.file.display().to_string(), &m, &ss, total);
     doc["format"] = json!(enc.decoder.problem());
     doc["timing"]["encode_s"] = json!(encode_s);
     // DESIGN §7: `best` is the best raw-feasible solution in native terms.
     let extra = problem::json_fields(&enc, &native, &moves);
     doc["best"] = match &native.best {
-        Some((d, e, x)) => json!({"energy": e, "objective": d.objective, "feasible": true, "sample": x, "solution": d.solution}),
-        None => json!({"energy": ss.first().map(|b| b.energy), "objective": native.lowest.objective, "feasible": false,
-                       "sample": ss.first().map(|b| b.sample.clone()), "violations": native.lowest.violations}),
+        Some((d, e, x)) => {
+            json!({"energy": e, "objective": d.objective, "feasible": true, "sample": x, "solution": d.solution})
+        }
+        None => {
+            json!({"energy": ss.first().map(|b| b.energy), "objective": native.lowest.objective, "feasible": false,
+                       "sample": ss.first().map(|b| b.sample.clone()), "violations": native.lowest.violations})
+        }
     };
     doc["objective"] = json!({"name": enc.decoder.objective_name(), "sense": enc.decoder.sense()});
     doc["problem"] = extra;
@@ -477,7 +495,11 @@ fn run_instance(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     if a.json {
         outln!("{doc}");
     } else {
-        outln!("instance   {} ({name}, {})", a.input.file.display(), enc.decoder.problem());
+        outln!(
+            "instance   {} ({name}, {})",
+            a.input.file.display(),
+            enc.decoder.problem()
+        );
         problem::print_native(&enc, &native, &moves);
         outln!(
             "time       {:.3} s solve + {:.3} s encode ({}), seed {}, {} threads, quboflow {}",

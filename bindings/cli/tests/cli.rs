@@ -541,3 +541,119 @@ fn qaoa_memory_limits_are_refused_before_allocating() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn solve_on_a_tsp_file_prints_the_tour_its_length_and_the_gap() {
+    let Some(f) = data_file("tsplib/sub/burma14_first8.tsp") else {
+        return;
+    };
+    for solver in ["sa", "tabu"] {
+        let mut args = vec![
+            "solve",
+            f.to_str().unwrap(),
+            "--solver",
+            solver,
+            "--seed",
+            "3",
+            "--json",
+            "-q",
+        ];
+        if solver == "tabu" {
+            args.extend(["--timeout", "0.3"]);
+        }
+        let out = run(&args);
+        let doc = json_of(&out);
+        assert_eq!(doc["format"], "tsp");
+        assert_eq!(doc["best"]["feasible"], true);
+        assert_eq!(doc["best"]["objective"], 2382.0, "{solver}");
+        assert_eq!(doc["best"]["energy"], 2382.0);
+        assert_eq!(doc["problem"]["moves"], "constraint-preserving");
+        assert_eq!(doc["problem"]["reference"]["value"], 2382.0);
+        assert_eq!(doc["problem"]["best_feasible"]["gap_percent"], 0.0);
+        let tour: Vec<usize> = doc["best"]["solution"]["tour"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap() as usize)
+            .collect();
+        let mut sorted = tour.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..8).collect::<Vec<_>>());
+    }
+    // Single flips are still available, and reported as such.
+    let out = run(&[
+        "solve",
+        f.to_str().unwrap(),
+        "--solver",
+        "sa",
+        "--moves",
+        "single-flip",
+        "--json",
+        "-q",
+        "--seed",
+        "1",
+    ]);
+    assert_eq!(json_of(&out)["problem"]["moves"], "single-flip");
+}
+
+#[test]
+fn encode_writes_a_qubo_whose_optimum_is_the_optimal_tour() {
+    let Some(f) = data_file("tsplib/sub/burma14_first4.tsp") else {
+        return;
+    };
+    let q = tmp("b4.qubo");
+    let out = run(&[
+        "encode",
+        f.to_str().unwrap(),
+        "-o",
+        q.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&[
+        "solve",
+        q.to_str().unwrap(),
+        "--solver",
+        "exact",
+        "--json",
+        "-q",
+    ]);
+    assert_eq!(json_of(&out)["best"]["energy"], 1570.0);
+    // Knapsack with repair reported separately.
+    let Some(k) = data_file("knapsack/low-dimensional/f3_l-d_kp_4_20") else {
+        return;
+    };
+    let out = run(&[
+        "solve",
+        k.to_str().unwrap(),
+        "--solver",
+        "exact",
+        "--repair",
+        "--json",
+        "-q",
+    ]);
+    let doc = json_of(&out);
+    assert_eq!(doc["best"]["objective"], 35.0);
+    assert_eq!(
+        doc["problem"]["repaired"]["flag"],
+        "repaired (not a raw QUBO result)"
+    );
+}
+
+#[test]
+fn bad_instance_files_fail_with_file_and_line() {
+    let p = tmp("bad.tsp");
+    std::fs::write(&p, "NAME: x\nTYPE: TSP\nDIMENSION: 3\nEDGE_WEIGHT_TYPE: EUC_2D\nNODE_COORD_SECTION\n1 0 0\n2 1 1\n").unwrap();
+    let out = run(&["solve", p.to_str().unwrap(), "--solver", "sa", "-q"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.tsp:7: NODE_COORD_SECTION has 6 numbers"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1);
+}

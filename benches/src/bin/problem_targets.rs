@@ -1,0 +1,125 @@
+//! Issue-5 targets: gaps to the proven optima on TSPLIB / CVRPLIB / knapsack instances, with
+//! constraint-preserving SA and tabu. `cargo run --release -p quboflow-benches --bin
+//! problem_targets [DATA_DIR]` (default `../shared/data`).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use quboflow::solvers::{SimulatedAnnealing, Tabu};
+use quboflow::{RunControl, Solver};
+use quboflow_problems::{Encoded, Instance, Knapsack, reference};
+
+fn best_feasible(enc: &Encoded, solver: &dyn Solver, seed: u64) -> Option<f64> {
+    let ss = solver
+        .sample(&enc.qubo, &RunControl::new().seed(seed))
+        .ok()?;
+    let max = enc.decoder.sense() == quboflow::Sense::Maximize;
+    ss.samples
+        .iter()
+        .map(|s| enc.decode(&s.sample))
+        .filter(|d| d.feasible)
+        .filter_map(|d| d.objective)
+        .reduce(|a, b| if (b > a) == max { b } else { a })
+}
+
+fn sa(enc: &Encoded) -> SimulatedAnnealing {
+    SimulatedAnnealing {
+        num_reads: Some(100),
+        num_sweeps: 1000,
+        constraints: Some(enc.constraints.clone()),
+        ..Default::default()
+    }
+}
+
+fn tabu(enc: &Encoded, secs: f64) -> Tabu {
+    Tabu {
+        num_reads: Some(1),
+        timeout: Some(Duration::from_secs_f64(secs)),
+        constraints: Some(enc.constraints.clone()),
+        ..Default::default()
+    }
+}
+
+fn gap(v: Option<f64>, opt: f64, max: bool) -> String {
+    match v {
+        None => "no feasible".into(),
+        Some(v) => format!(
+            "{:+.2} %",
+            100.0 * if max { opt - v } else { v - opt } / opt
+        ),
+    }
+}
+
+fn main() {
+    let data = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared/data"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(data.join("tsplib/sub"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files.extend(
+        [
+            "tsplib/burma14.tsp",
+            "tsplib/ulysses16.tsp",
+            "cvrplib/E-n13-k4.vrp",
+            "cvrplib/P-n16-k8.vrp",
+        ]
+        .map(|f| data.join(f)),
+    );
+    println!("instance               vars  optimum  SA(100x1000)        tabu(2 s)");
+    let (mut tsp_opt, mut tsp_n) = (0, 0);
+    for f in &files {
+        let Ok(inst) = Instance::read(f) else {
+            continue;
+        };
+        let Ok(enc) = inst.encode(None) else { continue };
+        let Some(r) = reference::find(f, inst.name()) else {
+            continue;
+        };
+        let t0 = Instant::now();
+        let a = best_feasible(&enc, &sa(&enc), 1);
+        let ta = t0.elapsed().as_secs_f64();
+        let b = best_feasible(&enc, &tabu(&enc, 2.0), 1);
+        if f.to_string_lossy().contains("/sub/") {
+            tsp_n += 1;
+            tsp_opt += usize::from(a == Some(r.value) || b == Some(r.value));
+        }
+        println!(
+            "{:<22} {:>5} {:>8}  {:>10} ({ta:.2} s)  {:>10}",
+            inst.name(),
+            enc.qubo.num_vars(),
+            r.value,
+            gap(a, r.value, false),
+            gap(b, r.value, false)
+        );
+    }
+    println!("TSPLIB sub-instances solved to optimality: {tsp_opt}/{tsp_n}");
+    for (file, secs) in [
+        ("knapPI_11_20_1000.csv", 0.2),
+        ("knapPI_1_50_1000.csv", 0.5),
+    ] {
+        let Ok(all) = Knapsack::read_all(&data.join("knapsack/pisinger").join(file)) else {
+            continue;
+        };
+        let (mut opt, mut gaps) = (0, Vec::new());
+        let t0 = Instant::now();
+        for k in &all {
+            let enc = quboflow_problems::encodings::knapsack::encode(k, &Default::default())
+                .expect("encodes");
+            let v = best_feasible(&enc, &tabu(&enc, secs), 1).unwrap_or(0.0);
+            let z = k.optimum.unwrap_or(f64::NAN);
+            opt += usize::from(v == z);
+            gaps.push(100.0 * (z - v) / z);
+        }
+        let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
+        println!(
+            "{file}: tabu {secs} s each: optimal on {opt}/{}, mean gap {mean:.3} %, worst {:.3} % ({:.0} s)",
+            all.len(),
+            gaps.iter().copied().fold(0.0, f64::max),
+            t0.elapsed().as_secs_f64()
+        );
+    }
+    let _ = Path::new(".");
+}
