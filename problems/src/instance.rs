@@ -8,6 +8,33 @@ use crate::readers::cvrplib::Cvrp;
 use crate::readers::knapsack::Knapsack;
 use crate::readers::tsplib::Tsp;
 
+/// Which reader a file needs.
+enum Kind {
+    Tsp,
+    Cvrp,
+    Knapsack,
+}
+
+/// `.tsp` → TSP, `.vrp` → CVRP; a Pisinger `.csv` (optionally `#name`), or a file under a
+/// `knapsack` folder or named like the Ortega / Pisinger sets → knapsack.
+fn kind(path: &Path) -> Option<Kind> {
+    let s = path.to_string_lossy();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("tsp") => Some(Kind::Tsp),
+        Some("vrp") => Some(Kind::Cvrp),
+        _ if ["knapsack", "_kp_", "knapPI", ".csv"]
+            .iter()
+            .any(|k| s.contains(k)) =>
+        {
+            Some(Kind::Knapsack)
+        }
+        _ => None,
+    }
+}
+
 /// A native instance of one of the file-backed problems.
 #[derive(Debug, Clone)]
 pub enum Instance {
@@ -23,37 +50,23 @@ impl Instance {
     /// Reads `path`: `.tsp` → TSP, `.vrp` → CVRP, anything under a `knapsack` folder, a
     /// Pisinger `.csv` (`file.csv#name` picks an instance) or an Ortega file → knapsack.
     pub fn read(path: &Path) -> Result<Self> {
-        let s = path.to_string_lossy();
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("tsp") => Ok(Instance::Tsp(Tsp::read(path)?)),
-            Some("vrp") => Ok(Instance::Cvrp(Cvrp::read(path)?)),
-            _ if s.contains(".csv")
-                || s.contains("knapsack")
-                || s.contains("_kp_")
-                || s.contains("knapPI") =>
-            {
-                Ok(Instance::Knapsack(Knapsack::read(path)?))
-            }
-            _ => Err(invalid(
+        match kind(path) {
+            Some(Kind::Tsp) => Ok(Instance::Tsp(Tsp::read(path)?)),
+            Some(Kind::Cvrp) => Ok(Instance::Cvrp(Cvrp::read(path)?)),
+            Some(Kind::Knapsack) => Ok(Instance::Knapsack(Knapsack::read(path)?)),
+            None => Err(invalid(
                 "instance file",
-                format!("{s}: unknown problem type (expected .tsp, .vrp or a knapsack file)"),
+                format!(
+                    "{}: unknown problem type (expected .tsp, .vrp or a knapsack file)",
+                    path.display()
+                ),
             )),
         }
     }
 
     /// True when `path` looks like a file [`Instance::read`] handles.
     pub fn recognises(path: &Path) -> bool {
-        let s = path.to_string_lossy();
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        matches!(ext.as_deref(), Some("tsp") | Some("vrp"))
-            || s.contains("knapsack")
-            || s.contains("_kp_")
-            || s.contains("knapPI")
+        kind(path).is_some()
     }
 
     /// Instance name.

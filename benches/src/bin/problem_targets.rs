@@ -2,7 +2,7 @@
 //! constraint-preserving SA and tabu. `cargo run --release -p quboflow-benches --bin
 //! problem_targets [DATA_DIR]` (default `../shared/data`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use quboflow::solvers::{SimulatedAnnealing, Tabu};
@@ -121,5 +121,4 @@ fn main() {
             t0.elapsed().as_secs_f64()
         );
     }
-    let _ = Path::new(".");
 }

@@ -410,18 +410,7 @@ pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     let limit = a.time_limit()?;
     let solver = a.build_solver(None)?;
     let (m, read_time) = a.input.load()?;
-    let ctl = RunControl::new()
-        .maybe_seed(a.seed)
-        .maybe_time_limit(limit)
-        .cancel_flag(ctrl_c_flag());
-    let (ctl, bar) = progress::attach(ctl, solver.name(), quiet);
-    let t0 = Instant::now();
-    let result = solver.sample(&m.qubo, &ctl);
-    let total = t0.elapsed();
-    if let Some(pb) = bar {
-        pb.finish_and_clear();
-    }
-    let ss = result.with_context(|| a.input.file.display().to_string())?;
+    let (ss, total) = sample_with_progress(a, solver.as_ref(), &m.qubo, limit, quiet)?;
     let doc = document(a, &m, &ss, read_time, total);
     write_output(a.output.as_deref(), &doc, &ss)?;
     if a.json {
@@ -429,13 +418,42 @@ pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     } else {
         print_summary(a, &m, &ss, total);
     }
+    note_early_stop(&ss, quiet);
+    Ok(())
+}
+
+/// Runs `solver` with the seed, time limit, Ctrl-C flag and progress bar of the command line;
+/// returns the samples and the wall time.
+fn sample_with_progress(
+    a: &SolveArgs,
+    solver: &dyn Solver,
+    qubo: &quboflow::Qubo,
+    limit: Option<Duration>,
+    quiet: bool,
+) -> anyhow::Result<(SampleSet, Duration)> {
+    let ctl = RunControl::new()
+        .maybe_seed(a.seed)
+        .maybe_time_limit(limit)
+        .cancel_flag(ctrl_c_flag());
+    let (ctl, bar) = progress::attach(ctl, solver.name(), quiet);
+    let t0 = Instant::now();
+    let result = solver.sample(qubo, &ctl);
+    let total = t0.elapsed();
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
+    }
+    let ss = result.with_context(|| a.input.file.display().to_string())?;
+    Ok((ss, total))
+}
+
+/// Says on stderr when the result is from a run that was stopped early.
+fn note_early_stop(ss: &SampleSet, quiet: bool) {
     if !quiet && ss.info.termination != Termination::Completed {
         eprintln!(
             "note: the run was stopped early ({}); the result is the best found until then",
             ss.info.termination
         );
     }
-    Ok(())
 }
 
 /// `solve` on an instance file: encode, solve, decode, compare with the known optimum.
@@ -443,18 +461,7 @@ fn run_instance(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     let limit = a.time_limit()?;
     let (enc, name, encode_s) = problem::timed_encode(&a.input.file, a.encoding, a.penalty)?;
     let solver = a.build_solver(Some(&enc.constraints))?;
-    let ctl = RunControl::new()
-        .maybe_seed(a.seed)
-        .maybe_time_limit(limit)
-        .cancel_flag(ctrl_c_flag());
-    let (ctl, bar) = progress::attach(ctl, solver.name(), quiet);
-    let t0 = Instant::now();
-    let result = solver.sample(&enc.qubo, &ctl);
-    let total = t0.elapsed();
-    if let Some(pb) = bar {
-        pb.finish_and_clear();
-    }
-    let ss = result.with_context(|| a.input.file.display().to_string())?;
+    let (ss, total) = sample_with_progress(a, solver.as_ref(), &enc.qubo, limit, quiet)?;
     let native = problem::evaluate(&enc, &ss, &a.input.file, &name, a.repair)?;
     let moves = ss
         .info
@@ -511,6 +518,7 @@ fn run_instance(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
             ss.info.version
         );
     }
+    note_early_stop(&ss, quiet);
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
-use super::{Encoded, EnergyMeaning, add_squared, finish, slack_bits, slack_weights};
+use super::{Encoded, EnergyMeaning, add_squared, finish, penalty_or, slack_bits, slack_weights};
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
 
@@ -57,16 +57,7 @@ pub fn encode(bp: &BinPacking, penalty: Option<f64>) -> Result<Encoded> {
             "weights and capacity must be non-negative integers, each weight ≤ capacity",
         ));
     }
-    let a = match penalty {
-        Some(p) if p.is_finite() && p > 0.0 => p,
-        Some(p) => {
-            return Err(invalid(
-                "penalty",
-                format!("must be positive and finite, got {p}"),
-            ));
-        }
-        None => 2.0,
-    };
+    let a = penalty_or(penalty, || 2.0)?;
     let n = bp.weights.len();
     let m = bp.first_fit_decreasing().len().max(1);
     let slack = slack_weights(bp.capacity as u64);

@@ -6,7 +6,7 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::maxcut::Graph;
-use super::{Encoded, EnergyMeaning, add_squared, finish};
+use super::{Encoded, EnergyMeaning, add_squared, finish, penalty_or};
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
 
@@ -19,16 +19,7 @@ pub fn encode(g: &Graph, k: usize, penalty: Option<f64>) -> Result<Encoded> {
         return Err(invalid("colours", "need at least one colour"));
     }
     let max_w = g.edges.iter().map(|e| e.2.abs()).fold(0.0, f64::max);
-    let a = match penalty {
-        Some(p) if p.is_finite() && p > 0.0 => p,
-        Some(p) => {
-            return Err(invalid(
-                "penalty",
-                format!("must be positive and finite, got {p}"),
-            ));
-        }
-        None => g.max_degree() as f64 * max_w + 1.0,
-    };
+    let a = penalty_or(penalty, || g.max_degree() as f64 * max_w + 1.0)?;
     let n = g.num_vertices;
     let mut b = QuboBuilder::new(n * k);
     for v in 0..n {

@@ -8,7 +8,7 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::routes::{MAX_SUBSET_CUSTOMERS, Route, feasible_routes, route_order};
-use super::{Encoded, EnergyMeaning, add_squared, finish, slack_weights};
+use super::{Encoded, EnergyMeaning, add_squared, finish, penalty_or, slack_weights};
 use crate::error::{Error, Result, invalid};
 use crate::readers::cvrplib::Cvrp;
 use crate::solution::{Decode, Decoded, Solution};
@@ -68,16 +68,7 @@ pub fn encode(cvrp: &Cvrp, opts: &CvrpOptions) -> Result<Encoded> {
             ),
         });
     }
-    let a = match opts.penalty {
-        Some(p) if p.is_finite() && p > 0.0 => p,
-        Some(p) => {
-            return Err(invalid(
-                "penalty",
-                format!("must be positive and finite, got {p}"),
-            ));
-        }
-        None => safe_penalty(cvrp),
-    };
+    let a = penalty_or(opts.penalty, || safe_penalty(cvrp))?;
     let mut b = QuboBuilder::new(routes.len());
     for (r, route) in routes.iter().enumerate() {
         b.add_linear(r, route.cost);
@@ -134,11 +125,7 @@ pub struct CvrpDecoder {
 }
 
 fn check(cvrp: &Cvrp, routes: &[Vec<usize>], vehicles: Option<usize>) -> Vec<String> {
-    let mut v = Cvrp {
-        vehicles: None,
-        ..cvrp.clone()
-    }
-    .violations(routes);
+    let mut v = cvrp.violations_with_fleet(routes, None);
     if let Some(k) = vehicles
         && routes.len() != k
     {
@@ -329,24 +316,15 @@ pub fn encode_clusters(cvrp: &Cvrp, opts: &ClusterOptions) -> Result<Encoded> {
     }
     let slack = slack_weights(cvrp.capacity as u64);
     let nvars = m * kv + kv * slack.len();
-    let a = match opts.penalty {
-        Some(p) if p.is_finite() && p > 0.0 => p,
-        Some(p) => {
-            return Err(invalid(
-                "penalty",
-                format!("must be positive and finite, got {p}"),
-            ));
-        }
-        None => {
-            let mut s = 1.0;
-            for i in 0..m {
-                for j in i + 1..m {
-                    s += cvrp.distance(cust[i], cust[j]) + cvrp.distance(cust[j], cust[i]);
-                }
+    let a = penalty_or(opts.penalty, || {
+        let mut s = 1.0;
+        for i in 0..m {
+            for j in i + 1..m {
+                s += cvrp.distance(cust[i], cust[j]) + cvrp.distance(cust[j], cust[i]);
             }
-            s
         }
-    };
+        s
+    })?;
     let mut b = QuboBuilder::new(nvars);
     for k in 0..kv {
         for i in 0..m {
@@ -440,12 +418,7 @@ impl Decode for ClusterDecoder {
             .filter(|c| !c.is_empty())
             .map(|c| route_order(&self.cvrp, c))
             .collect();
-        for v in (Cvrp {
-            vehicles: None,
-            ..self.cvrp.clone()
-        })
-        .violations(&routes)
-        {
+        for v in self.cvrp.violations_with_fleet(&routes, None) {
             if !v.contains("not served") {
                 viol.push(v);
             }
@@ -462,11 +435,7 @@ impl Decode for ClusterDecoder {
         );
         let routes: Vec<Vec<usize>> = routes.iter().map(|r| route_order(&self.cvrp, r)).collect();
         let cost = self.cvrp.cost(&routes);
-        let viol = Cvrp {
-            vehicles: None,
-            ..self.cvrp.clone()
-        }
-        .violations(&routes);
+        let viol = self.cvrp.violations_with_fleet(&routes, None);
         Some(Decoded {
             solution: Solution::Routes(routes),
             objective: Some(cost),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
-use super::{Encoded, EnergyMeaning, add_squared, finish, slack_bits, slack_weights};
+use super::{Encoded, EnergyMeaning, add_squared, finish, penalty_or, slack_bits, slack_weights};
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
 
@@ -57,21 +57,12 @@ pub fn encode(fl: &FacilityLocation, penalty: Option<f64>) -> Result<Encoded> {
             "capacities and demands must be non-negative integers",
         ));
     }
-    let a = match penalty {
-        Some(p) if p.is_finite() && p > 0.0 => p,
-        Some(p) => {
-            return Err(invalid(
-                "penalty",
-                format!("must be positive and finite, got {p}"),
-            ));
-        }
-        None => {
-            1.0 + fl.fixed_costs.iter().sum::<f64>()
-                + (0..nc)
-                    .map(|j| (0..nf).map(|i| fl.costs[i][j]).fold(0.0, f64::max))
-                    .sum::<f64>()
-        }
-    };
+    let a = penalty_or(penalty, || {
+        1.0 + fl.fixed_costs.iter().sum::<f64>()
+            + (0..nc)
+                .map(|j| (0..nf).map(|i| fl.costs[i][j]).fold(0.0, f64::max))
+                .sum::<f64>()
+    })?;
     let slacks: Vec<Vec<f64>> = fl
         .capacities
         .iter()

@@ -92,6 +92,7 @@ pub fn encode(js: &JobShop, horizon: usize, penalty: Option<f64>) -> Result<Enco
         }
     }
     let (qubo, offset) = finish(b)?;
+    let num_ops = ops.len();
     let groups: Vec<Vec<usize>> = var_of
         .iter()
         .map(|vs| vs.iter().map(|v| v.1).collect())
@@ -107,7 +108,7 @@ pub fn encode(js: &JobShop, horizon: usize, penalty: Option<f64>) -> Result<Enco
         encoding: "jobshop-time-indexed",
         penalties: json!({ "eta": w, "alpha": w, "beta": w }),
         energy_meaning: EnergyMeaning::Feasibility,
-        details: json!({ "operations": js.ops().len(), "horizon": horizon }),
+        details: json!({ "operations": num_ops, "horizon": horizon }),
     })
 }
 

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
-use super::{EXACT_LIMIT, Encoded, EnergyMeaning, add_squared, finish, slack_bits, slack_weights};
+use super::{
+    EXACT_LIMIT, Encoded, EnergyMeaning, add_squared, finish, penalty_or, slack_bits, slack_weights,
+};
 use crate::error::{Error, Result, invalid};
 use crate::readers::knapsack::Knapsack;
 use crate::solution::{Decode, Decoded, Solution};
@@ -62,16 +64,7 @@ pub fn encode(k: &Knapsack, opts: &KnapsackOptions) -> Result<Encoded> {
                     ),
                 ));
             }
-            let a = match opts.penalty {
-                Some(p) if p.is_finite() && p > 0.0 => p,
-                Some(p) => {
-                    return Err(invalid(
-                        "penalty",
-                        format!("must be positive and finite, got {p}"),
-                    ));
-                }
-                None => max_v + 1.0,
-            };
+            let a = penalty_or(opts.penalty, || max_v + 1.0)?;
             let w_cap = k.capacity as u64;
             let slack = slack_weights(w_cap);
             let total: f64 = k.weights.iter().sum::<f64>() + k.capacity;

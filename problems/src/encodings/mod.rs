@@ -121,6 +121,19 @@ pub(crate) fn slack_bits(weights: &[f64], mut s: f64) -> Vec<u8> {
     bits
 }
 
+/// The penalty to use: `given` if it is positive and finite (an error otherwise), else the
+/// encoding's safe `default`.
+pub(crate) fn penalty_or(given: Option<f64>, default: impl FnOnce() -> f64) -> crate::Result<f64> {
+    match given {
+        Some(p) if p.is_finite() && p > 0.0 => Ok(p),
+        Some(p) => Err(crate::error::invalid(
+            "penalty",
+            format!("must be positive and finite, got {p}"),
+        )),
+        None => Ok(default()),
+    }
+}
+
 /// Largest magnitude representable exactly in the f64 energies (2⁵³).
 pub(crate) const EXACT_LIMIT: f64 = 9_007_199_254_740_992.0;
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use quboflow::{Constraints, Permutation, QuboBuilder, Sense};
 use serde_json::json;
 
-use super::{Encoded, EnergyMeaning, finish};
+use super::{Encoded, EnergyMeaning, finish, penalty_or};
 use crate::error::{Error, Result, invalid};
 use crate::readers::tsplib::Tsp;
 use crate::solution::{Decode, Decoded, Solution};
@@ -46,16 +46,7 @@ pub fn encode(tsp: &Tsp, opts: &TspOptions) -> Result<Encoded> {
         });
     }
     let max_w = tsp.distances.iter().copied().fold(0.0, f64::max);
-    let a = match opts.penalty {
-        Some(p) if p.is_finite() && p > 0.0 => p,
-        Some(p) => {
-            return Err(invalid(
-                "penalty",
-                format!("must be positive and finite, got {p}"),
-            ));
-        }
-        None => max_w + 1.0,
-    };
+    let a = penalty_or(opts.penalty, || max_w + 1.0)?;
     let m = n - 1;
     let var = |v: usize, p: usize| (v - 1) * m + (p - 1);
     let mut b = QuboBuilder::new(m * m);

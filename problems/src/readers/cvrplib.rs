@@ -150,6 +150,16 @@ impl Cvrp {
     /// What makes `routes` infeasible: customers missed or repeated, overloaded routes, a
     /// fleet larger than `vehicles`. Empty when feasible.
     pub fn violations(&self, routes: &[Vec<usize>]) -> Vec<String> {
+        self.violations_with_fleet(routes, self.vehicles)
+    }
+
+    /// [`Cvrp::violations`] with the fleet limit `fleet` instead of the instance's (`None`:
+    /// any number of routes).
+    pub fn violations_with_fleet(
+        &self,
+        routes: &[Vec<usize>],
+        fleet: Option<usize>,
+    ) -> Vec<String> {
         let mut out = Vec::new();
         let mut count = vec![0usize; self.dimension];
         for r in routes {
@@ -181,7 +191,7 @@ impl Cvrp {
                 out.push(format!("route {} is longer than the limit {limit}", k + 1));
             }
         }
-        if let Some(k) = self.vehicles {
+        if let Some(k) = fleet {
             let used = routes.iter().filter(|r| !r.is_empty()).count();
             if used > k {
                 out.push(format!("{used} routes exceed the fleet of {k} vehicles"));

@@ -41,6 +41,9 @@ pub(crate) struct MoveSpace<'q> {
     free: Vec<usize>,
     groups: Vec<(Vec<usize>, usize)>,
     perms: Vec<Permutation>,
+    /// `(row, column)` of every permutation variable (unused entries 0), so a move's
+    /// bookkeeping needs no search.
+    perm_cell: Vec<(u32, u32)>,
     dense: Option<Vec<f64>>,
 }
 
@@ -60,6 +63,12 @@ impl<'q> MoveSpace<'q> {
         for (p, perm) in constraints.permutations.iter().enumerate() {
             for &v in &perm.vars {
                 site_of[v] = Some(Site::Perm(p));
+            }
+        }
+        let mut perm_cell = vec![(0u32, 0u32); n];
+        for perm in &constraints.permutations {
+            for (k, &v) in perm.vars.iter().enumerate() {
+                perm_cell[v] = ((k / perm.size) as u32, (k % perm.size) as u32);
             }
         }
         let free: Vec<usize> = (0..n).filter(|&i| site_of[i].is_none()).collect();
@@ -83,6 +92,7 @@ impl<'q> MoveSpace<'q> {
             free,
             groups,
             perms: constraints.permutations.clone(),
+            perm_cell,
             dense,
         })
     }
@@ -284,11 +294,10 @@ impl<'s, 'q> Walker<'s, 'q> {
                     self.slot[b] = sa;
                 }
                 Site::Perm(p) => {
-                    let perm = &self.space.perms[p];
                     for &(v, turned_on) in &mv.flips {
                         if turned_on {
-                            let pos = perm.vars.iter().position(|&u| u == v).unwrap_or(0);
-                            let (r, c) = (pos / perm.size, pos % perm.size);
+                            let (r, c) = self.space.perm_cell[v];
+                            let (r, c) = (r as usize, c as usize);
                             self.col_of[p][r] = c;
                             self.row_at[p][c] = r;
                         }
