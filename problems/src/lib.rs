@@ -31,6 +31,7 @@
 
 pub mod encodings;
 pub mod error;
+mod evaluate;
 pub mod instance;
 pub mod readers;
 pub mod reference;

@@ -32,34 +32,41 @@ pub(crate) fn csv_fields(line: &str) -> Vec<String> {
     out
 }
 
-/// Looks up `name` in a CSV table: the value of `value_col`, and whether `status_col` (if
-/// any) calls it optimal.
-fn lookup(
-    table: &Path,
-    name: &str,
-    value_col: &str,
-    status_col: Option<&str>,
-) -> Option<Reference> {
+/// How one reference table is read.
+struct Table {
+    file: &'static str,
+    value_col: &'static str,
+    /// A column whose text says "optimal" or "best known".
+    status_col: Option<&'static str>,
+    /// The kind when the status does not say (or there is no status column).
+    default_kind: &'static str,
+}
+
+/// Looks up `name` (the `instance` column) or `file_name` (the `file` column) in a CSV table.
+fn lookup(table: &Path, t: &Table, name: &str, file_name: &str) -> Option<Reference> {
     let text = std::fs::read_to_string(table).ok()?;
     let mut lines = text.lines();
     let header = csv_fields(lines.next()?);
     let col = |c: &str| header.iter().position(|h| h.trim() == c);
-    let (iname, ivalue) = (col("instance")?, col(value_col)?);
-    let istatus = status_col.and_then(col);
+    let (iname, ivalue) = (col("instance")?, col(t.value_col)?);
+    let ifile = col("file");
+    let istatus = t.status_col.and_then(col);
     for line in lines {
         let f = csv_fields(line);
-        if f.get(iname).map(|s| s.trim()) == Some(name) {
-            let value = f.get(ivalue)?.trim().parse().ok()?;
-            let best_known = istatus
-                .and_then(|i| f.get(i))
-                .is_some_and(|s| s.contains("best known"));
+        let field = |i: usize| f.get(i).map(|s| s.trim());
+        if field(iname) == Some(name) || ifile.and_then(field) == Some(file_name) {
+            let value = field(ivalue)?.parse().ok()?;
+            let status = istatus.and_then(field).unwrap_or("");
+            let kind = if status.contains("best known") {
+                "best known"
+            } else if status.starts_with("optimal") {
+                "proven optimum"
+            } else {
+                t.default_kind
+            };
             return Some(Reference {
                 value,
-                kind: if best_known {
-                    "best known"
-                } else {
-                    "proven optimum"
-                },
+                kind,
                 source: table.to_path_buf(),
             });
         }
@@ -81,18 +88,54 @@ fn find_name(path: &Path, name: &str) -> Option<Reference> {
     if let Some(p) = dir.parent() {
         dirs.push(p.to_path_buf());
     }
+    let file_name = path.file_name().and_then(|f| f.to_str()).unwrap_or("");
+    let table = |file, value_col, status_col, default_kind| Table {
+        file,
+        value_col,
+        status_col,
+        default_kind,
+    };
+    let tables = [
+        table(
+            "optimal_values.csv",
+            "optimal_length",
+            Some("status"),
+            "proven optimum",
+        ),
+        table(
+            "subinstances_optimal.csv",
+            "optimal_length",
+            None,
+            "proven optimum",
+        ),
+        table(
+            "optimal_values.csv",
+            "optimal_cost",
+            Some("status"),
+            "proven optimum",
+        ),
+        table(
+            "subinstances_optimal.csv",
+            "optimal_cost",
+            None,
+            "proven optimum",
+        ),
+        table("optimal_values.csv", "optimum", None, "proven optimum"),
+        // Gset: certificates prove the cuts exist, not that they are maximal.
+        table("best_known.csv", "best_known_cut", None, "best known"),
+        // Beasley bqp: maximised value; the status says which are proven.
+        table(
+            "best_known.csv",
+            "best_known_max",
+            Some("status"),
+            "best known",
+        ),
+    ];
     for d in dirs {
-        let tables = [
-            ("optimal_values.csv", "optimal_length", Some("status")),
-            ("subinstances_optimal.csv", "optimal_length", None),
-            ("optimal_values.csv", "optimal_cost", Some("status")),
-            ("subinstances_optimal.csv", "optimal_cost", None),
-            ("optimal_values.csv", "optimum", None),
-        ];
-        for (file, col, status) in tables {
-            let t = d.join(file);
-            if t.exists()
-                && let Some(r) = lookup(&t, name, col, status)
+        for t in &tables {
+            let p = d.join(t.file);
+            if p.exists()
+                && let Some(r) = lookup(&p, t, name, file_name)
             {
                 return Some(r);
             }

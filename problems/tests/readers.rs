@@ -170,3 +170,29 @@ fn bad_files_name_file_line_and_problem() {
             .contains("block `knapPI_1` ended after 1 of 2 items")
     );
 }
+
+#[test]
+fn reference_values_carry_their_kind() {
+    use quboflow_problems::reference::find;
+    let cases = [
+        ("tsplib/burma14.tsp", "burma14", 3323.0, "proven optimum"),
+        (
+            "tsplib/sub/burma14_first5.tsp",
+            "burma14_first5",
+            2321.0,
+            "proven optimum",
+        ),
+        ("gset/G1.txt", "G1", 11624.0, "best known"),
+        ("bqp/bqp50_1.txt", "bqp50_1", 2098.0, "proven optimum"),
+        ("bqp/bqp1000_1.txt", "bqp1000_1", 371438.0, "best known"),
+    ];
+    for (file, name, value, kind) in cases {
+        let Some(p) = data(file) else { return };
+        let r = find(&p, name).unwrap_or_else(|| panic!("no reference for {file}"));
+        assert_eq!((r.value, r.kind), (value, kind), "{file}");
+    }
+    let Some(p) = data("tsplib/burma14.tsp") else {
+        return;
+    };
+    assert_eq!(find(&p.with_file_name("nosuch.tsp"), "nosuch"), None);
+}

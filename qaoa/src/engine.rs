@@ -342,6 +342,26 @@ impl<F: Real> Engine<F> {
         parts.iter().sum()
     }
 
+    /// Lowest and highest cost over the basis states `state` reaches (probability above
+    /// 1e-12): the whole space for the X mixer, the feasible subspace for XY mixers. The
+    /// approximation ratio is taken over this range.
+    pub fn cost_range_of(&self, state: &StateVector<F>) -> (f64, f64) {
+        let bl = self.cost.block_len();
+        let mut buf = vec![0.0; bl];
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for (b, (re, im)) in state.re.chunks(bl).zip(state.im.chunks(bl)).enumerate() {
+            self.cost.fill_block_costs(b, &mut buf);
+            for ((r, i), &c) in re.iter().zip(im).zip(buf.iter()) {
+                let (r, i) = (r.to_f64(), i.to_f64());
+                if r * r + i * i > 1e-12 {
+                    lo = lo.min(c);
+                    hi = hi.max(c);
+                }
+            }
+        }
+        (lo, hi)
+    }
+
     /// Applies every layer of `angles` to `state` in place.
     pub fn apply_layers(&self, state: &mut StateVector<F>, angles: &Angles) {
         for (&g, &b) in angles.gamma.iter().zip(&angles.beta) {

@@ -109,6 +109,12 @@ pub struct QaoaReport {
     pub fixed_angle_ratio: Option<f64>,
     /// Probability of the lowest-energy sampled bitstring in the final state.
     pub probability_of_best: f64,
+    /// Lowest and highest cost over the states the final state reaches (the whole space for
+    /// the X mixer, the feasible subspace for XY mixers): `[C_min, C_max]`.
+    pub cost_range: [f64; 2],
+    /// `(C_max − ⟨C⟩) / (C_max − C_min)`: 1 when all weight is on the ground states, 0 on the
+    /// worst; for Max-Cut this is the usual ⟨cut⟩ / max cut.
+    pub approximation_ratio: f64,
     /// Circuit size for hardware relevance.
     pub circuit: serde_json::Value,
     /// Which kernel path ran: instruction set, phase path, threading.
@@ -205,6 +211,12 @@ impl Qaoa {
         let state = engine.state(&angles)?;
         let layer_ms = t_state.elapsed().as_secs_f64() * 1e3 / angles.depth() as f64;
         let expectation = engine.expectation_of(&state);
+        let (c_min, c_max) = engine.cost_range_of(&state);
+        let approximation_ratio = if c_max > c_min {
+            ((c_max - expectation) / (c_max - c_min)).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
         let draws = state.sample(self.num_reads, quboflow::control::derive_seed(seed, 1));
         let n = qubo.num_vars();
         let samples = draws.into_iter().map(|x| {
@@ -249,6 +261,8 @@ impl Qaoa {
             init: init_used.to_string(),
             fixed_angle_ratio: ratio,
             probability_of_best,
+            cost_range: [c_min, c_max],
+            approximation_ratio,
             circuit: circuit.size_json(),
             kernel,
             layer_ms,

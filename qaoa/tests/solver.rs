@@ -295,3 +295,65 @@ fn a_stop_during_interp_keeps_the_depth_reached() {
         assert_eq!(s.energy, q.energy(&s.sample));
     }
 }
+
+#[test]
+fn approximation_ratio_is_taken_over_the_reachable_states() {
+    // X mixer on Max-Cut: the range is [−max cut, 0], so the ratio is ⟨cut⟩ / max cut.
+    let q = prism();
+    let (ground, _) = quboflow::testing::brute_force(&q);
+    let set = Qaoa {
+        p: 2,
+        num_reads: 100,
+        ..Default::default()
+    }
+    .sample(&q, &RunControl::new().seed(4))
+    .unwrap();
+    let x = &set.info.extra;
+    let range: Vec<f64> = x["cost_range"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(range, vec![ground, 0.0]);
+    let e = x["expectation"].as_f64().unwrap();
+    let ratio = x["approximation_ratio"].as_f64().unwrap();
+    assert!(
+        (ratio - e / ground).abs() < 1e-12,
+        "{ratio} vs {}",
+        e / ground
+    );
+    assert!(ratio > 0.5 && ratio < 1.0);
+
+    // XY mixer on one-hot rows: only feasible states count, so the range is that of the
+    // 27 feasible assignments, not the penalised rest.
+    let mut b = QuboBuilder::new(6);
+    for i in 0..6 {
+        b.add_linear(i, i as f64);
+    }
+    b.add_quadratic(0, 3, 5.0);
+    let q = b.build().unwrap();
+    let c = Constraints {
+        one_hot: vec![vec![0, 1, 2], vec![3, 4, 5]],
+        ..Default::default()
+    };
+    let set = Qaoa {
+        p: 1,
+        mixer: MixerKind::XyComplete,
+        constraints: Some(c.clone()),
+        num_reads: 50,
+        ..Default::default()
+    }
+    .sample(&q, &RunControl::new().seed(4))
+    .unwrap();
+    let feasible: Vec<f64> = (0..64u32)
+        .map(|m| (0..6).map(|k| (m >> k & 1) as u8).collect::<Vec<u8>>())
+        .filter(|x| c.is_satisfied(x))
+        .map(|x| q.energy(&x))
+        .collect();
+    let lo = feasible.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = feasible.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let range = &set.info.extra["cost_range"];
+    assert_eq!(range[0].as_f64(), Some(lo));
+    assert_eq!(range[1].as_f64(), Some(hi));
+}

@@ -21,6 +21,7 @@
 //! `x ∈ {0,1}ⁿ`; the Ising form uses dimod's `s = 2x − 1`. Readers attach an [`Objective`] so
 //! results can be reported in the file's own sense (cut weight, maximised value).
 
+pub mod compare;
 pub mod constraints;
 pub mod control;
 pub mod csr;
@@ -29,6 +30,7 @@ pub mod io;
 pub mod ising;
 pub mod objective;
 pub mod qubo;
+pub mod report;
 pub mod sampleset;
 pub mod solver;
 pub mod solvers;

@@ -16,9 +16,11 @@ macro_rules! outln {
     }};
 }
 
+mod compare;
 mod convert;
 mod info;
 mod input;
+mod params;
 mod problem;
 mod progress;
 mod qaoa;
@@ -54,6 +56,9 @@ enum Command {
     Encode(problem::EncodeArgs),
     /// Solve a model and print the best solution (energy and native objective).
     Solve(Box<solve::SolveArgs>),
+    /// Run several solvers on one instance and report them side by side (table, and
+    /// --report FILE.{txt,md,csv,json,html}).
+    Compare(Box<compare::CompareArgs>),
     /// QAOA on the statevector simulator: optimise angles, sample, evaluate ⟨C⟩ at given
     /// angles (--evaluate), export the circuit as OpenQASM (--qasm).
     Qaoa(Box<qaoa::QaoaArgs>),
@@ -74,6 +79,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Convert(a) => convert::run(&a, cli.quiet),
         Command::Encode(a) => problem::run_encode(&a, cli.quiet),
         Command::Solve(a) => solve::run(&a, cli.quiet),
+        Command::Compare(a) => compare::run(&a, cli.quiet),
         Command::Qaoa(a) => qaoa::run(&a, cli.quiet),
     }
 }

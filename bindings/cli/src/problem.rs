@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
+use quboflow::compare::gap_percent;
 use quboflow::io::{Format, Model};
 use quboflow::{Objective, SampleSet, Sense};
 use quboflow_problems::encodings::{Encoded, cvrp, knapsack, maxcut, tsp};
@@ -207,13 +208,12 @@ pub(crate) fn evaluate(
     })
 }
 
-/// Relative gap of `value` to `reference` in percent, positive when worse.
-pub(crate) fn gap(sense: Sense, value: f64, reference: f64) -> f64 {
-    let d = match sense {
-        Sense::Minimize => value - reference,
-        Sense::Maximize => reference - value,
-    };
-    100.0 * d / reference.abs().max(f64::MIN_POSITIVE)
+/// Relative gap in words (`+1.234 %`), or why there is none.
+fn gap_text(sense: Sense, value: f64, reference: f64) -> String {
+    match gap_percent(sense, value, reference) {
+        Some(g) => format!("{g:+.3} %"),
+        None => "undefined (zero reference)".into(),
+    }
 }
 
 /// The solution in words (1-based ids as in the files).
@@ -248,7 +248,7 @@ pub(crate) fn json_fields(enc: &Encoded, r: &NativeResult, moves: &str) -> Value
             "feasible": true,
             "solution": d.solution,
             "sample": x,
-            "gap_percent": r.reference.as_ref().zip(d.objective).map(|(rf, o)| gap(sense, o, rf.value)),
+            "gap_percent": r.reference.as_ref().zip(d.objective).and_then(|(rf, o)| gap_percent(sense, o, rf.value)),
         })
     });
     json!({
@@ -288,11 +288,11 @@ pub(crate) fn print_native(enc: &Encoded, r: &NativeResult, moves: &str) {
             outln!("solution   {}", solution_text(d));
             if let Some(rf) = &r.reference {
                 outln!(
-                    "reference  {} {} ({}); gap {:+.3} %",
+                    "reference  {} {} ({}); gap {}",
                     rf.kind,
                     rf.value,
                     rf.source.display(),
-                    gap(sense, obj, rf.value)
+                    gap_text(sense, obj, rf.value)
                 );
             }
         }
@@ -333,4 +333,40 @@ pub(crate) fn timed_encode(
     let t0 = Instant::now();
     let (e, name) = encode_file(path, enc, penalty).with_context(|| path.display().to_string())?;
     Ok((e, name, t0.elapsed().as_secs_f64()))
+}
+
+/// Flags for instance files, shared by `solve` and `compare`.
+#[derive(clap::Args, Debug, Clone)]
+pub(crate) struct InstanceOpts {
+    /// [instance files] Encoding (default: the problem's exact default).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(crate) encoding: Encoding,
+
+    /// [instance files] Penalty weight A (default: the encoding's provably safe value).
+    #[arg(long)]
+    pub(crate) penalty: Option<f64>,
+
+    /// [instance files] Also repair the lowest-energy read to a feasible solution (reported
+    /// separately and flagged; never mixed with raw results).
+    #[arg(long)]
+    pub(crate) repair: bool,
+}
+
+impl InstanceOpts {
+    /// Whether `input` is to be read as an instance file (and encoded), refusing the
+    /// instance flags on plain QUBO files.
+    pub(crate) fn is_instance(&self, input: &crate::input::InputArgs) -> anyhow::Result<bool> {
+        if input.format.is_none()
+            && (quboflow_problems::Instance::recognises(&input.file)
+                || self.encoding != Encoding::Auto)
+        {
+            return Ok(true);
+        }
+        if self.penalty.is_some() || self.repair || self.encoding != Encoding::Auto {
+            anyhow::bail!(
+                "--penalty, --repair and --encoding apply to instance files (.tsp, .vrp, knapsack)"
+            );
+        }
+        Ok(false)
+    }
 }

@@ -8,18 +8,14 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use quboflow::io::Model;
-use quboflow::solvers::{
-    BetaScheduleType, Exact, ParallelTempering, SimulatedAnnealing, SteepestDescent, Tabu,
-};
 use quboflow::{RunControl, SampleSet, Solver, Termination};
 use serde_json::{Value, json};
 
 use crate::input::InputArgs;
-use crate::problem::{self, Encoding};
+use crate::params::SolverParams;
+use crate::problem::{self, InstanceOpts};
 use crate::progress;
-use crate::qaoa::QaoaOpts;
 use quboflow::Constraints;
-use quboflow_problems::Instance;
 
 /// The solvers `solve` can run.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,213 +60,21 @@ pub(crate) struct SolveArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
 
-    /// [descent, sa, pt] Number of reads (default: 10, or one per initial state; pt: 1).
-    #[arg(long)]
-    num_reads: Option<usize>,
-
-    /// [descent, sa] File of start states, one 0/1 string per line (first reads start there).
-    #[arg(long, value_name = "FILE")]
-    initial_states: Option<PathBuf>,
-
-    /// [sa, pt] Sweeps per read (default 1000).
-    #[arg(long)]
-    num_sweeps: Option<usize>,
-
-    /// [sa] Sweeps at each β (default 1; must divide --num-sweeps).
-    #[arg(long)]
-    num_sweeps_per_beta: Option<usize>,
-
-    /// [sa, pt] β range as HOT,COLD (default: dwave-samplers' rule from the model).
-    #[arg(long, value_name = "HOT,COLD", value_parser = parse_pair)]
-    beta_range: Option<(f64, f64)>,
-
-    /// [sa] geometric (default), linear or custom.
-    #[arg(long, value_name = "TYPE")]
-    beta_schedule_type: Option<BetaScheduleType>,
-
-    /// [sa] The β values of a custom schedule, comma-separated.
-    #[arg(long, value_name = "B1,B2,...", value_delimiter = ',')]
-    beta_schedule: Option<Vec<f64>>,
-
-    /// [pt] Number of replicas (temperatures) (default 32).
-    #[arg(long)]
-    num_replicas: Option<usize>,
-
-    /// [tabu] Iterations a flipped variable stays tabu (default min(20, n/4)).
-    #[arg(long)]
-    tenure: Option<usize>,
-
-    /// [tabu] Tabu phases per read: the first plus restarts (default 1000000).
-    #[arg(long)]
-    num_restarts: Option<usize>,
-
-    /// [tabu] Iterations without improvement that end a phase (default clamp(20n, 2000, 100000)).
-    #[arg(long)]
-    max_stagnation: Option<usize>,
-
-    /// [tabu] Budget per read in seconds (default: --time-limit, else 0.02 as in dwave-samplers).
-    #[arg(long, value_name = "SECONDS")]
-    timeout: Option<f64>,
-
-    /// [exact] How many of the lowest-energy states to return (default 10).
-    #[arg(long)]
-    num_states: Option<usize>,
-
-    /// [exact] Largest problem to enumerate, in variables (default 30, at most 62).
-    #[arg(long)]
-    max_num_vars: Option<usize>,
-
-    /// [sa, tabu] Move set: auto (constraint-preserving for encoded logistics instances,
-    /// single flips for plain QUBOs), single-flip, or constrained.
-    #[arg(long, value_enum, default_value = "auto")]
-    moves: Moves,
-
-    /// [instance files] Encoding (default: the problem's exact default).
-    #[arg(long, value_enum, default_value = "auto")]
-    encoding: Encoding,
-
-    /// [instance files] Penalty weight A (default: the encoding's provably safe value).
-    #[arg(long)]
-    penalty: Option<f64>,
-
-    /// [instance files] Also repair the lowest-energy sample to a feasible solution (reported
-    /// separately and flagged; never mixed with raw results).
-    #[arg(long)]
-    repair: bool,
+    #[command(flatten)]
+    pub(crate) params: SolverParams,
 
     #[command(flatten)]
-    qaoa: QaoaOpts,
-}
-
-/// Move sets of the classical solvers.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Moves {
-    /// Constraint-preserving for encoded logistics instances, single flips for plain QUBOs.
-    Auto,
-    /// Single-variable flips (penalties keep the constraints).
-    SingleFlip,
-    /// Swaps inside one-hot groups, row swaps and 2-opt reversals in permutations.
-    Constrained,
+    instance: InstanceOpts,
 }
 
 impl SolveArgs {
     /// Refuses flags that the chosen solver does not take, rather than ignoring them.
     fn check_flags(&self) -> anyhow::Result<()> {
-        use SolverKind::*;
-        let reads: &[SolverKind] = &[Descent, Sa, Pt, Tabu, Qaoa];
-        if self.qaoa.any() && self.solver != Qaoa {
-            anyhow::bail!(
-                "the QAOA flags (--p, --mixer, --init, --optimizer, ...) apply to --solver qaoa only"
-            );
-        }
-        if self.solver == Qaoa && self.initial_states.is_some() {
-            anyhow::bail!("--initial-states applies to --solver descent, sa, pt, tabu only");
-        }
-        let flags: [(&str, bool, &[SolverKind]); 14] = [
-            ("--num-reads", self.num_reads.is_some(), reads),
-            ("--initial-states", self.initial_states.is_some(), reads),
-            ("--num-replicas", self.num_replicas.is_some(), &[Pt]),
-            ("--num-states", self.num_states.is_some(), &[Exact]),
-            ("--max-num-vars", self.max_num_vars.is_some(), &[Exact]),
-            ("--num-sweeps", self.num_sweeps.is_some(), &[Sa, Pt]),
-            (
-                "--num-sweeps-per-beta",
-                self.num_sweeps_per_beta.is_some(),
-                &[Sa],
-            ),
-            ("--beta-range", self.beta_range.is_some(), &[Sa, Pt]),
-            (
-                "--beta-schedule-type",
-                self.beta_schedule_type.is_some(),
-                &[Sa],
-            ),
-            ("--beta-schedule", self.beta_schedule.is_some(), &[Sa]),
-            ("--tenure", self.tenure.is_some(), &[Tabu]),
-            ("--num-restarts", self.num_restarts.is_some(), &[Tabu]),
-            ("--max-stagnation", self.max_stagnation.is_some(), &[Tabu]),
-            ("--timeout", self.timeout.is_some(), &[Tabu]),
-        ];
-        for (flag, set, owners) in flags {
-            if set && !owners.contains(&self.solver) {
-                let names: Vec<String> = owners
-                    .iter()
-                    .filter_map(|o| o.to_possible_value().map(|v| v.get_name().to_string()))
-                    .collect();
-                anyhow::bail!("{flag} applies to --solver {} only", names.join(", "));
-            }
-        }
-        Ok(())
-    }
-
-    fn initial_states(&self) -> anyhow::Result<Option<Vec<Vec<u8>>>> {
-        self.initial_states.as_deref().map(read_states).transpose()
+        self.params.check(&[self.solver])
     }
 
     fn build_solver(&self, constraints: Option<&Constraints>) -> anyhow::Result<Box<dyn Solver>> {
-        let moves = match (self.moves, constraints) {
-            (Moves::SingleFlip, _) | (Moves::Auto, None) => None,
-            (_, c) => c.cloned(),
-        };
-        Ok(match self.solver {
-            SolverKind::Exact => {
-                let d = Exact::default();
-                Box::new(Exact {
-                    num_states: self.num_states.unwrap_or(d.num_states),
-                    max_num_vars: self.max_num_vars.unwrap_or(d.max_num_vars),
-                })
-            }
-            SolverKind::Descent => Box::new(SteepestDescent {
-                num_reads: self.num_reads,
-                initial_states: self.initial_states()?,
-            }),
-            SolverKind::Sa => {
-                let d = SimulatedAnnealing::default();
-                let kind = self
-                    .beta_schedule_type
-                    .unwrap_or(if self.beta_schedule.is_some() {
-                        BetaScheduleType::Custom
-                    } else {
-                        d.beta_schedule_type
-                    });
-                Box::new(SimulatedAnnealing {
-                    num_reads: self.num_reads,
-                    num_sweeps: self.num_sweeps.unwrap_or(d.num_sweeps),
-                    num_sweeps_per_beta: self.num_sweeps_per_beta.unwrap_or(d.num_sweeps_per_beta),
-                    beta_range: self.beta_range,
-                    beta_schedule_type: kind,
-                    beta_schedule: self.beta_schedule.clone(),
-                    initial_states: self.initial_states()?,
-                    constraints: moves,
-                })
-            }
-            SolverKind::Tabu => {
-                let d = Tabu::default();
-                Box::new(Tabu {
-                    num_reads: self.num_reads,
-                    tenure: self.tenure,
-                    num_restarts: self.num_restarts.unwrap_or(d.num_restarts),
-                    max_stagnation: self.max_stagnation,
-                    timeout: self.timeout.map(seconds).transpose()?,
-                    initial_states: self.initial_states()?,
-                    constraints: moves,
-                })
-            }
-            SolverKind::Qaoa => {
-                let mut q = self.qaoa.solver(self.num_reads)?;
-                q.constraints = constraints.cloned();
-                Box::new(q)
-            }
-            SolverKind::Pt => {
-                let d = ParallelTempering::default();
-                Box::new(ParallelTempering {
-                    num_reads: self.num_reads.unwrap_or(d.num_reads),
-                    num_replicas: self.num_replicas.unwrap_or(d.num_replicas),
-                    num_sweeps: self.num_sweeps.unwrap_or(d.num_sweeps),
-                    beta_range: self.beta_range,
-                    initial_states: self.initial_states()?,
-                })
-            }
-        })
+        self.params.build(self.solver, constraints)
     }
 
     fn time_limit(&self) -> anyhow::Result<Option<Duration>> {
@@ -285,46 +89,6 @@ pub(crate) fn seconds(s: f64) -> anyhow::Result<Duration> {
     } else {
         anyhow::bail!("a time must be a positive number of seconds, not {s}")
     }
-}
-
-/// Parses `A,B` into a pair of numbers.
-fn parse_pair(s: &str) -> Result<(f64, f64), String> {
-    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
-    match parts.as_slice() {
-        [a, b] => match (a.parse::<f64>(), b.parse::<f64>()) {
-            (Ok(a), Ok(b)) => Ok((a, b)),
-            _ => Err(format!("expected two numbers HOT,COLD, found {s:?}")),
-        },
-        _ => Err(format!("expected two numbers HOT,COLD, found {s:?}")),
-    }
-}
-
-/// Reads start states: one string of 0/1 per line, blank lines and `#` comments skipped.
-fn read_states(path: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
-    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
-    let mut out = Vec::new();
-    for (k, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        let state = t
-            .bytes()
-            .filter(|b| !b.is_ascii_whitespace() && *b != b',')
-            .map(|b| match b {
-                b'0' => Ok(0u8),
-                b'1' => Ok(1u8),
-                _ => Err(anyhow::anyhow!(
-                    "{}:{}: expected a state of 0/1 characters, found {:?}",
-                    path.display(),
-                    k + 1,
-                    b as char
-                )),
-            })
-            .collect::<anyhow::Result<Vec<u8>>>()?;
-        out.push(state);
-    }
-    Ok(out)
 }
 
 /// Installs a Ctrl-C handler: the first press stops the run (the best so far is reported),
@@ -397,15 +161,8 @@ pub(crate) fn write_output(out: Option<&Path>, doc: &Value, ss: &SampleSet) -> a
 
 pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     a.check_flags()?;
-    if a.input.format.is_none()
-        && (Instance::recognises(&a.input.file) || a.encoding != Encoding::Auto)
-    {
+    if a.instance.is_instance(&a.input)? {
         return run_instance(a, quiet);
-    }
-    if a.penalty.is_some() || a.repair || a.encoding != Encoding::Auto {
-        anyhow::bail!(
-            "--penalty, --repair and --encoding apply to instance files (.tsp, .vrp, knapsack)"
-        );
     }
     let limit = a.time_limit()?;
     let solver = a.build_solver(None)?;
@@ -459,10 +216,11 @@ fn note_early_stop(ss: &SampleSet, quiet: bool) {
 /// `solve` on an instance file: encode, solve, decode, compare with the known optimum.
 fn run_instance(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     let limit = a.time_limit()?;
-    let (enc, name, encode_s) = problem::timed_encode(&a.input.file, a.encoding, a.penalty)?;
+    let (enc, name, encode_s) =
+        problem::timed_encode(&a.input.file, a.instance.encoding, a.instance.penalty)?;
     let solver = a.build_solver(Some(&enc.constraints))?;
     let (ss, total) = sample_with_progress(a, solver.as_ref(), &enc.qubo, limit, quiet)?;
-    let native = problem::evaluate(&enc, &ss, &a.input.file, &name, a.repair)?;
+    let native = problem::evaluate(&enc, &ss, &a.input.file, &name, a.instance.repair)?;
     let moves = ss
         .info
         .params

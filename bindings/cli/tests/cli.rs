@@ -1,20 +1,14 @@
 //! The `quboflow` binary end to end: JSON contract, objectives, errors, conversion.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::{bin, repo};
 
 use quboflow::testing::data_file;
 use serde_json::Value;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_quboflow"))
-}
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(rel)
-}
 
 fn run(args: &[&str]) -> Output {
     bin().args(args).output().unwrap()
@@ -39,9 +33,7 @@ fn sample_of(doc: &Value) -> Vec<u8> {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("quboflow-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d.join(name)
+    common::tmp("cli", name)
 }
 
 /// Triples `(a, b, w)` of a Gset or bqp file (1-based ids as written).

@@ -1,0 +1,24 @@
+//! Helpers shared by the CLI's integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The `quboflow` binary under test.
+pub(crate) fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_quboflow"))
+}
+
+/// A path relative to the repository root.
+pub(crate) fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
+}
+
+/// A fresh file path in this test process's own temporary folder.
+pub(crate) fn tmp(prefix: &str, name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("quboflow-{prefix}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d.join(name)
+}
