@@ -52,7 +52,7 @@ pub(crate) struct CompareArgs {
     #[arg(long, value_name = "FILE")]
     report: Vec<PathBuf>,
 
-    /// Print the JSON report on stdout instead of the table.
+    /// Print the JSON report on stdout (the table then goes to stderr).
     #[arg(long)]
     json: bool,
 
@@ -241,6 +241,9 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
     let mut target = Target::new(loaded.name(), loaded.qubo(), loaded.evaluator());
     target.path = Some(a.input.file.display().to_string());
     target.encoding = loaded.encoding();
+    if let Loaded::Model(m, _) = &loaded {
+        target.problem = Some(m.format.name().to_string());
+    }
     target.reference = reference;
     let report = cmp
         .run(&target)
@@ -251,15 +254,19 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
     for p in &a.report {
         quboflow::report::write(&report, p)?;
     }
+    let text = quboflow::report::to_text(&report);
     if a.json {
+        // stdout carries the machine format; the table still goes to the terminal.
         outln!("{}", quboflow::report::to_json(&report));
-    } else {
-        let text = quboflow::report::to_text(&report);
-        outln!("{}", text.trim_end());
         if !quiet {
-            for p in &a.report {
-                eprintln!("report written to {}", p.display());
-            }
+            eprintln!("{}", text.trim_end());
+        }
+    } else {
+        outln!("{}", text.trim_end());
+    }
+    if !quiet {
+        for p in &a.report {
+            eprintln!("report written to {}", p.display());
         }
     }
     finish(&report)

@@ -67,6 +67,9 @@ pub struct Target<'a> {
     pub evaluator: &'a dyn Evaluate,
     /// The encoding, for instances encoded by quboflow.
     pub encoding: Option<String>,
+    /// What to call the problem in reports (default: the evaluator's
+    /// [`Evaluate::problem`]); e.g. the file format of a plain QUBO file.
+    pub problem: Option<String>,
     /// The value gaps are measured against; `None`: the best found by any solver (labelled).
     pub reference: Option<Reference>,
 }
@@ -80,6 +83,7 @@ impl<'a> Target<'a> {
             qubo,
             evaluator,
             encoding: None,
+            problem: None,
             reference: None,
         }
     }
@@ -297,7 +301,7 @@ impl Comparison {
             instance: InstanceInfo {
                 name: target.name.clone(),
                 path: target.path.clone(),
-                problem: ev.problem(),
+                problem: target.problem.clone().unwrap_or_else(|| ev.problem()),
                 encoding: target.encoding.clone(),
                 num_vars: target.qubo.num_vars(),
                 num_interactions: target.qubo.num_interactions(),

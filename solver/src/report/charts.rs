@@ -146,7 +146,7 @@ pub(crate) fn gap_bars(r: &ComparisonReport) -> String {
         let top = if top - bottom < 1e-9 {
             1.0
         } else {
-            top * 1.1 + 1e-9
+            top * 1.15 + 1e-9
         };
         let labels: Vec<String> = rows.iter().map(|(_, s)| s.label.clone()).collect();
         let n = rows.len();
@@ -183,7 +183,11 @@ pub(crate) fn gap_bars(r: &ComparisonReport) -> String {
             chart
                 .draw_series([Text::new(
                     label,
-                    (col as f64 - 0.15, s.gap_percent.unwrap_or(0.0).max(0.0)),
+                    // Above the bar: text hangs down from its anchor.
+                    (
+                        col as f64 - 0.15,
+                        s.gap_percent.unwrap_or(0.0).max(0.0) + 0.08 * (top - bottom),
+                    ),
                     ("sans-serif", 13),
                 )])
                 .map_err(err)?;
