@@ -4,6 +4,8 @@
 //! Needs Debian's `chromium` (or `$QUBOFLOW_CHROMIUM`); `.ci/run` installs it and sets
 //! `QUBOFLOW_REQUIRE_CHROMIUM=1`, so in CI a missing browser fails instead of skipping.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -37,9 +39,7 @@ fn browser_or_skip() -> Option<PathBuf> {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("quboflow-html-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d.join(name)
+    common::tmp("html", name)
 }
 
 /// Loads `page` headless; returns the DOM after scripts ran and the console lines logged.

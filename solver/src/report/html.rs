@@ -2,7 +2,7 @@
 //! script to sort the table), nothing fetched from the network.
 
 use super::charts;
-use super::table::{columns, num, secs};
+use super::table::{columns, num, opt, secs};
 use super::{facts, notes};
 use crate::compare::ComparisonReport;
 
@@ -140,7 +140,6 @@ fn runs_table(r: &ComparisonReport, h: &mut String) {
         h.push_str(&format!("<th>{t}</th>"));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
-    let o = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map(f).unwrap_or_else(|| "—".into());
     for s in &r.solvers {
         for x in &s.runs {
             let cells = [
@@ -151,11 +150,11 @@ fn runs_table(r: &ComparisonReport, h: &mut String) {
                 x.termination.to_string(),
                 x.num_reads.to_string(),
                 num(x.best_energy),
-                o(x.best_objective, &num),
-                o(x.gap_percent, &|g| format!("{g:.2}")),
+                opt(x.best_objective, num),
+                opt(x.gap_percent, |g| format!("{g:.2}")),
                 format!("{:.1}", 100.0 * x.feasible_fraction),
                 if x.hit { "yes" } else { "no" }.to_string(),
-                o(x.time_to_target_s, &secs),
+                opt(x.time_to_target_s, secs),
             ];
             h.push_str("<tr>");
             for c in cells {
