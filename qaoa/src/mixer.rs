@@ -97,15 +97,15 @@ impl MixerPlan {
         if kind == MixerKind::X {
             return Ok(plan);
         }
-        let c = constraints
-            .filter(|c| c.has_structure())
-            .ok_or(Error::InvalidParameter {
+        let c = constraints.filter(|c| !c.mixer_groups().is_empty()).ok_or(
+            Error::InvalidParameter {
                 name: "mixer",
                 reason: format!(
                     "the {} mixer needs one-hot or k-hot groups (Constraints); this model has none",
                     kind.name()
                 ),
-            })?;
+            },
+        )?;
         c.validate(n)?;
         for (vars, k) in c.mixer_groups() {
             let vars = vars.as_slice();

@@ -1,4 +1,5 @@
-//! Structure an encoder knows about its QUBO: one-hot and k-hot groups, slack blocks.
+//! Structure an encoder knows about its QUBO: one-hot and k-hot groups, permutations,
+//! set-partitioning rows, capacity rows and slack blocks.
 //!
 //! Solvers may exploit it (QAOA builds XY mixers and feasible start states from the groups;
 //! classical solvers may move inside a group). A plain QUBO has none.
@@ -26,7 +27,7 @@ pub struct KHot {
 /// assert_eq!(c.violations(&[1, 1, 0]).len(), 1);
 /// # Ok::<(), quboflow::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Constraints {
     /// Groups of which exactly one variable is 1 (e.g. one city per tour position).
     pub one_hot: Vec<Vec<usize>>,
@@ -37,6 +38,48 @@ pub struct Constraints {
     /// Permutation matrices (TSP, assignment): every row and every column one-hot.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub permutations: Vec<Permutation>,
+    /// Set-partitioning rows (e.g. CVRP over candidate routes): for each element, the
+    /// variables whose set contains it; exactly one of each row must be 1. Unlike `one_hot`,
+    /// rows overlap — a variable sits in the row of every element of its set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set_partition: Vec<Vec<usize>>,
+    /// Capacity rows `Σ wᵢ xᵢ ≤ capacity` (knapsack, bin and vehicle loads), with the slack
+    /// bits the penalty uses to turn them into equalities.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capacities: Vec<Capacity>,
+}
+
+/// A capacity row `Σ weights[i]·x[vars[i]] ≤ capacity`. When `slack` is not empty, the
+/// penalty is `A(Σ wᵢxᵢ + Σ cₖsₖ − capacity)²` with `cₖ = slack_weights[k]`, so a feasible
+/// state has zero penalty exactly when the slack bits hold `capacity − Σ wᵢxᵢ`.
+///
+/// Weights are integers (any sign, stored as `f64`); slack weights positive integers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    /// The variables of the row.
+    pub vars: Vec<usize>,
+    /// Their weights, one per variable.
+    pub weights: Vec<f64>,
+    /// Right-hand side.
+    pub capacity: f64,
+    /// Slack variables (empty for an unbalanced-penalty or plain inequality).
+    #[serde(default)]
+    pub slack: Vec<usize>,
+    /// Slack weights, one per slack variable.
+    #[serde(default)]
+    pub slack_weights: Vec<f64>,
+}
+
+impl Capacity {
+    /// `Σ wᵢ xᵢ` over the row's variables.
+    pub fn load(&self, x: &[u8]) -> f64 {
+        self.vars
+            .iter()
+            .zip(&self.weights)
+            .filter(|(v, _)| x.get(**v) == Some(&1))
+            .map(|(_, w)| w)
+            .sum()
+    }
 }
 
 /// A `size × size` block of variables that must form a permutation matrix: exactly one 1 in
@@ -83,7 +126,7 @@ impl Permutation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     /// Index of the rule, in the order of [`Constraints::all_rules`]: one-hot groups, k-hot
-    /// groups, then each permutation's rows and columns.
+    /// groups, each permutation's rows and columns, then the set-partitioning rows.
     pub group: usize,
     /// Number of its variables required to be 1.
     pub required: usize,
@@ -98,16 +141,23 @@ impl Constraints {
             && self.k_hot.is_empty()
             && self.slack.is_empty()
             && self.permutations.is_empty()
+            && self.set_partition.is_empty()
+            && self.capacities.is_empty()
     }
 
-    /// True when there is a group or permutation a solver could move inside.
+    /// True when there is a group, permutation, set-partitioning or capacity row a solver
+    /// could move inside (slack blocks alone are not structure).
     pub fn has_structure(&self) -> bool {
-        self.groups().next().is_some() || !self.permutations.is_empty()
+        self.groups().next().is_some()
+            || !self.permutations.is_empty()
+            || !self.set_partition.is_empty()
+            || !self.capacities.is_empty()
     }
 
     /// Every rule as `(variables, k)`: the cardinality groups of [`Constraints::groups`], then
-    /// each permutation's rows, then its columns (all with k = 1). Indices of
-    /// [`Violation::group`] count in this order.
+    /// each permutation's rows, then its columns, then the set-partitioning rows (all with
+    /// k = 1). Indices of [`Violation::group`] count in this order. Capacity rows are not
+    /// counting rules; see [`Constraints::is_satisfied`].
     pub fn all_rules(&self) -> Vec<(Vec<usize>, usize)> {
         let mut out: Vec<(Vec<usize>, usize)> =
             self.groups().map(|(v, k)| (v.to_vec(), k)).collect();
@@ -116,6 +166,7 @@ impl Constraints {
             out.extend((0..m).map(|r| ((0..m).map(|c| p.var(r, c)).collect(), 1)));
             out.extend((0..m).map(|c| ((0..m).map(|r| p.var(r, c)).collect(), 1)));
         }
+        out.extend(self.set_partition.iter().map(|row| (row.clone(), 1)));
         out
     }
 
@@ -191,6 +242,46 @@ impl Constraints {
                 return Err(Error::IndexOutOfRange { index: v, num_vars });
             }
         }
+        for (ri, row) in self.set_partition.iter().enumerate() {
+            if row.is_empty() {
+                return Err(invalid(format!("set-partitioning row {ri} is empty")));
+            }
+            for &v in row {
+                if v >= num_vars {
+                    return Err(Error::IndexOutOfRange { index: v, num_vars });
+                }
+                if owner[v] != usize::MAX {
+                    return Err(invalid(format!(
+                        "variable {v} is in set-partitioning row {ri} and in a group or \
+                         permutation; they must be disjoint"
+                    )));
+                }
+            }
+        }
+        for (ci, c) in self.capacities.iter().enumerate() {
+            if c.vars.len() != c.weights.len() || c.slack.len() != c.slack_weights.len() {
+                return Err(invalid(format!(
+                    "capacity row {ci}: {} variables but {} weights, {} slack bits but {} slack weights",
+                    c.vars.len(),
+                    c.weights.len(),
+                    c.slack.len(),
+                    c.slack_weights.len()
+                )));
+            }
+            if let Some(&v) = c.vars.iter().chain(&c.slack).find(|&&v| v >= num_vars) {
+                return Err(Error::IndexOutOfRange { index: v, num_vars });
+            }
+            let integer = |w: &f64| w.is_finite() && w.fract() == 0.0;
+            if !c.weights.iter().all(integer)
+                || !integer(&c.capacity)
+                || !c.slack_weights.iter().all(|w| integer(w) && *w > 0.0)
+            {
+                return Err(invalid(format!(
+                    "capacity row {ci}: weights and capacity must be integers, slack weights \
+                     positive integers"
+                )));
+            }
+        }
         Ok(())
     }
 
@@ -210,11 +301,14 @@ impl Constraints {
             .collect()
     }
 
-    /// True when every group holds exactly its required number of ones.
+    /// True when every group and set-partitioning row holds exactly its required number of
+    /// ones, every permutation is one, and every capacity row's load is within its capacity.
     pub fn is_satisfied(&self, x: &[u8]) -> bool {
-        self.groups()
-            .all(|(vars, k)| vars.iter().filter(|&&v| x.get(v) == Some(&1)).count() == k)
+        let count = |vars: &[usize]| vars.iter().filter(|&&v| x.get(v) == Some(&1)).count();
+        self.groups().all(|(vars, k)| count(vars) == k)
             && self.permutations.iter().all(|p| p.decode(x).is_some())
+            && self.set_partition.iter().all(|row| count(row) == 1)
+            && self.capacities.iter().all(|c| c.load(x) <= c.capacity)
     }
 }
 
@@ -316,5 +410,69 @@ mod permutation_tests {
             ..c.clone()
         };
         assert!(clash.validate(5).is_err());
+    }
+}
+
+#[cfg(test)]
+mod partition_and_capacity_tests {
+    use super::*;
+
+    fn model() -> Constraints {
+        // Sets {0} (var 0), {1} (var 1), {0,1} (var 2); items 3, 4 with weights 2, 3 ≤ 4,
+        // slack bits 5, 6 of weights 1, 3.
+        Constraints {
+            set_partition: vec![vec![0, 2], vec![1, 2]],
+            capacities: vec![Capacity {
+                vars: vec![3, 4],
+                weights: vec![2.0, 3.0],
+                capacity: 4.0,
+                slack: vec![5, 6],
+                slack_weights: vec![1.0, 3.0],
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn rows_overlap_and_loads_are_bounded() {
+        let c = model();
+        c.validate(7).unwrap();
+        assert!(c.has_structure() && c.mixer_groups().is_empty());
+        assert!(c.is_satisfied(&[0, 0, 1, 1, 0, 0, 0]));
+        assert!(c.is_satisfied(&[1, 1, 0, 0, 1, 0, 0]));
+        // {0} and {0,1}: element 0 twice (the second rule of all_rules is element 1: fine).
+        let v = c.violations(&[1, 0, 1, 0, 0, 0, 0]);
+        assert_eq!(v.len(), 1);
+        assert_eq!((v[0].group, v[0].found), (0, 2));
+        // Both items: load 5 > 4.
+        assert!(!c.is_satisfied(&[0, 0, 1, 1, 1, 0, 0]));
+        assert_eq!(c.capacities[0].load(&[0, 0, 1, 1, 1, 0, 0]), 5.0);
+    }
+
+    #[test]
+    fn validate_rejects_bad_rows() {
+        let mut c = model();
+        c.one_hot = vec![vec![2, 3]];
+        assert!(
+            c.validate(7)
+                .unwrap_err()
+                .to_string()
+                .contains("set-partitioning")
+        );
+        let mut c = model();
+        c.capacities[0].weights.pop();
+        assert!(c.validate(7).unwrap_err().to_string().contains("weights"));
+        let mut c = model();
+        c.capacities[0].slack_weights[0] = 0.5;
+        assert!(c.validate(7).unwrap_err().to_string().contains("integers"));
+        let mut c = model();
+        c.capacities[0].slack[1] = 9;
+        assert!(matches!(
+            c.validate(7),
+            Err(Error::IndexOutOfRange { index: 9, .. })
+        ));
+        let mut c = model();
+        c.set_partition.push(vec![]);
+        assert!(c.validate(7).is_err());
     }
 }

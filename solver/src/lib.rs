@@ -37,7 +37,7 @@ pub mod solvers;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use constraints::{Constraints, KHot, Permutation, Violation};
+pub use constraints::{Capacity, Constraints, KHot, Permutation, Violation};
 pub use control::{Progress, RunClock, RunControl};
 pub use error::{Error, Location, Result};
 pub use ising::Ising;

@@ -104,3 +104,119 @@ fn infeasible_initial_states_are_repaired_first() {
     .unwrap_err();
     assert!(err.to_string().contains("40"), "{err}");
 }
+
+/// A genuine penalty model with both new kinds of structure: set partitioning of 3 elements
+/// over all 7 subsets (vars 0..7, random set costs) and a knapsack row over 4 items (vars
+/// 7..11) with log slack 1, 2, 3 (vars 11..14, capacity 6), plus random couplings between
+/// sets and items. Penalties are large, so the ground state is feasible with exact slack.
+fn partition_and_knapsack(seed: u64) -> (quboflow::Qubo, Constraints) {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut b = quboflow::QuboBuilder::new(14);
+    let a = 200.0;
+    let mask = |v: usize| v as u32 + 1; // var v is the subset with bits v + 1
+    for v in 0..7 {
+        b.add_linear(v, rng.random_range(1..20) as f64);
+    }
+    let rows: Vec<Vec<usize>> = (0..3)
+        .map(|e| (0..7).filter(|&v| mask(v) >> e & 1 == 1).collect())
+        .collect();
+    let squared = |b: &mut quboflow::QuboBuilder, terms: &[(usize, f64)], rhs: f64| {
+        // a(Σ w x − rhs)²
+        b.add_offset(a * rhs * rhs);
+        for (i, &(vi, wi)) in terms.iter().enumerate() {
+            b.add_linear(vi, a * (wi * wi - 2.0 * rhs * wi));
+            for &(vj, wj) in &terms[i + 1..] {
+                b.add_quadratic(vi, vj, 2.0 * a * wi * wj);
+            }
+        }
+    };
+    for row in &rows {
+        let t: Vec<(usize, f64)> = row.iter().map(|&v| (v, 1.0)).collect();
+        squared(&mut b, &t, 1.0);
+    }
+    let weights = [2.0, 3.0, 4.0, 5.0];
+    for (i, w) in weights.iter().enumerate() {
+        b.add_linear(7 + i, -(rng.random_range(1..15) as f64) - w);
+        b.add_quadratic(
+            7 + i,
+            rng.random_range(0..7),
+            rng.random_range(-6..6) as f64,
+        );
+    }
+    let mut t: Vec<(usize, f64)> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| (7 + i, w))
+        .collect();
+    t.extend([(11, 1.0), (12, 2.0), (13, 3.0)]);
+    squared(&mut b, &t, 6.0);
+    let c = Constraints {
+        set_partition: rows,
+        capacities: vec![quboflow::Capacity {
+            vars: (7..11).collect(),
+            weights: weights.to_vec(),
+            capacity: 6.0,
+            slack: vec![11, 12, 13],
+            slack_weights: vec![1.0, 2.0, 3.0],
+        }],
+        slack: vec![vec![11, 12, 13]],
+        ..Default::default()
+    };
+    (b.build().unwrap(), c)
+}
+
+fn slack_is_exact(c: &Constraints, x: &[u8]) -> bool {
+    c.capacities.iter().all(|row| {
+        let held: f64 = (row.slack.iter().zip(&row.slack_weights))
+            .filter(|(v, _)| x[**v] == 1)
+            .map(|(_, w)| w)
+            .sum();
+        held == row.capacity - row.load(x)
+    })
+}
+
+#[test]
+fn set_partitioning_and_capacity_moves_stay_feasible_and_find_the_ground_state() {
+    for seed in 0..6 {
+        let (q, c) = partition_and_knapsack(seed);
+        let (ground, states) = quboflow::testing::brute_force(&q);
+        assert!(
+            states
+                .iter()
+                .all(|x| c.is_satisfied(x) && slack_is_exact(&c, x)),
+            "seed {seed}: the penalties should make every ground state feasible"
+        );
+        let sa = SimulatedAnnealing {
+            num_reads: Some(8),
+            num_sweeps: 200,
+            constraints: Some(c.clone()),
+            ..Default::default()
+        };
+        let tabu = Tabu {
+            num_reads: Some(2),
+            num_restarts: 20,
+            timeout: Some(Duration::from_secs(30)),
+            constraints: Some(c.clone()),
+            ..Default::default()
+        };
+        for solver in [&sa as &dyn Solver, &tabu] {
+            let ss = solver.sample(&q, &RunControl::new().seed(seed)).unwrap();
+            for s in &ss.samples {
+                assert!(
+                    c.is_satisfied(&s.sample) && slack_is_exact(&c, &s.sample),
+                    "{} seed {seed}: {:?} leaves the constraints",
+                    solver.name(),
+                    s.sample
+                );
+                assert_eq!(s.energy, q.energy(&s.sample));
+            }
+            assert_eq!(
+                ss.first().unwrap().energy,
+                ground,
+                "{} seed {seed}",
+                solver.name()
+            );
+        }
+    }
+}

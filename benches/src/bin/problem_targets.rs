@@ -1,6 +1,7 @@
 //! Issue-5 targets: gaps to the proven optima on TSPLIB / CVRPLIB / knapsack instances, with
 //! constraint-preserving SA and tabu. `cargo run --release -p quboflow-benches --bin
-//! problem_targets [DATA_DIR]` (default `../shared/data`).
+//! problem_targets [DATA_DIR [NAME_PART]]` (default `../shared/data`; `NAME_PART` keeps only the
+//! instances or files whose name contains it).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -55,6 +56,9 @@ fn main() {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("../shared/data"));
+    // Optional second argument: run only the instances / files whose name contains it.
+    let only = std::env::args().nth(2).unwrap_or_default();
+    let wanted = |name: &str| name.contains(only.as_str());
     let mut files: Vec<PathBuf> = std::fs::read_dir(data.join("tsplib/sub"))
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -74,6 +78,9 @@ fn main() {
         let Ok(inst) = Instance::read(f) else {
             continue;
         };
+        if !wanted(inst.name()) {
+            continue;
+        }
         let Ok(enc) = inst.encode(None) else { continue };
         let Some(r) = reference::find(f, inst.name()) else {
             continue;
@@ -100,6 +107,9 @@ fn main() {
         ("knapPI_11_20_1000.csv", 0.2),
         ("knapPI_1_50_1000.csv", 0.5),
     ] {
+        if !wanted(file) {
+            continue;
+        }
         let Ok(all) = Knapsack::read_all(&data.join("knapsack/pisinger").join(file)) else {
             continue;
         };

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
-use super::{Encoded, EnergyMeaning, add_squared, finish, penalty_or, slack_bits, slack_weights};
+use super::{
+    Encoded, EnergyMeaning, add_squared, capacity_row, finish, penalty_or, slack_bits,
+    slack_weights,
+};
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
 
@@ -71,8 +74,12 @@ pub fn encode(bp: &BinPacking, penalty: Option<f64>) -> Result<Encoded> {
         let t: Vec<(usize, f64)> = (0..m).map(|j| (m + i * m + j, 1.0)).collect();
         add_squared(&mut b, &t, 1.0, a);
     }
+    let mut capacities = Vec::with_capacity(m);
     for j in 0..m {
-        // (C y_j − Σ w x − s)² = (Σ w x + s − C y_j)².
+        // (C y_j − Σ w x − s)² = (Σ w x + s − C y_j)²; as a row: Σ w x − C y_j ≤ 0.
+        let mut row: Vec<(usize, f64)> = (0..n).map(|i| (m + i * m + j, bp.weights[i])).collect();
+        row.push((j, -bp.capacity));
+        capacities.push(capacity_row(&row, 0.0, base + j * sb, &slack));
         let mut t: Vec<(usize, f64)> = (0..n)
             .map(|i| (m + i * m + j, bp.weights[i]))
             .filter(|t| t.1 != 0.0)
@@ -97,6 +104,7 @@ pub fn encode(bp: &BinPacking, penalty: Option<f64>) -> Result<Encoded> {
             slack: (0..m)
                 .map(|j| (base + j * sb..base + (j + 1) * sb).collect())
                 .collect(),
+            capacities,
             ..Default::default()
         },
         decoder: Arc::new(BinDecoder {

@@ -8,7 +8,7 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::routes::{MAX_SUBSET_CUSTOMERS, Route, feasible_routes, route_order};
-use super::{Encoded, EnergyMeaning, add_squared, finish, penalty_or, slack_weights};
+use super::{Encoded, EnergyMeaning, add_squared, capacity_row, finish, penalty_or, slack_weights};
 use crate::error::{Error, Result, invalid};
 use crate::readers::cvrplib::Cvrp;
 use crate::solution::{Decode, Decoded, Solution};
@@ -16,8 +16,10 @@ use crate::solution::{Decode, Decoded, Solution};
 /// Options of the set-partitioning encoding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CvrpOptions {
-    /// Penalty `A`. Default `1 + Σᵢ 2·d(depot, i)` (one more than the all-singletons solution;
-    /// route costs are non-negative, so this is safe — `max c_r` is not).
+    /// Penalty `A`. Default: `1 + max(max_i c({i}), max_{r,i∈r} c(r∖{i}) − c(r))` (proof at
+    /// `tight_penalty`); with a fixed fleet, or when a route-length limit leaves some
+    /// `r∖{i}` out, `1 + Σᵢ 2·d(depot, i)` (one more than the all-singletons solution; route
+    /// costs are non-negative, so this is safe — `max c_r` is not).
     pub penalty: Option<f64>,
     /// Exactly this many routes (adds `A(Σz − K)²`). Default `None`: any number of vehicles
     /// (the optima of `../shared/data/cvrplib/sub` are for an unlimited fleet).
@@ -36,12 +38,43 @@ impl Default for CvrpOptions {
     }
 }
 
-fn safe_penalty(cvrp: &Cvrp) -> f64 {
+fn all_singletons_penalty(cvrp: &Cvrp) -> f64 {
     1.0 + cvrp
         .customers()
         .iter()
         .map(|&i| cvrp.distance(cvrp.depot, i) + cvrp.distance(i, cvrp.depot))
         .sum::<f64>()
+}
+
+/// The smallest penalty this argument proves safe, when every singleton route and every route
+/// minus one customer is a candidate (always, unless a route-length limit cuts some off):
+/// `A = 1 + max(max_i c({i}), max_{r, i∈r} c(r∖{i}) − c(r))`.
+///
+/// From any infeasible state a chain of steps, each lowering the energy, reaches a feasible
+/// one. While a customer `i` is served twice, take a chosen route `r ∋ i`: if `r∖{i}` is
+/// empty or already chosen, drop `r` (every customer of `r` is then served at least twice, so
+/// each penalty falls by at least `A`, and the cost falls); otherwise replace `r` by `r∖{i}`
+/// (cost rises by at most `max c(r∖{i}) − c(r)`, `i`'s penalty falls by at least `A`). Then
+/// serve each unserved customer alone (cost `c({i})`, penalty falls by `A`). So the ground
+/// state is feasible. This is far smaller than the all-singletons bound (about `m` times), and
+/// a lower wall between feasible states is what lets annealing and tabu cross it.
+fn tight_penalty(routes: &[Route], index: &HashMap<u32, usize>, customers: usize) -> Option<f64> {
+    let mut worst = 0.0f64;
+    for r in routes {
+        if r.mask.count_ones() == 1 {
+            worst = worst.max(r.cost);
+            continue;
+        }
+        let mut bits = r.mask;
+        while bits != 0 {
+            let i = bits.trailing_zeros();
+            bits &= bits - 1;
+            let rest = routes.get(*index.get(&(r.mask & !(1 << i)))?)?;
+            worst = worst.max(rest.cost - r.cost);
+        }
+    }
+    let singles = routes.iter().filter(|r| r.mask.count_ones() == 1).count();
+    (singles == customers).then_some(1.0 + worst)
 }
 
 /// Encodes `cvrp` as set partitioning: one variable per capacity-feasible customer subset
@@ -68,36 +101,47 @@ pub fn encode(cvrp: &Cvrp, opts: &CvrpOptions) -> Result<Encoded> {
             ),
         });
     }
-    let a = penalty_or(opts.penalty, || safe_penalty(cvrp))?;
+    let index: HashMap<u32, usize> = routes
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.mask, i))
+        .collect();
+    // With a fixed fleet the chain of steps above may change the route count, so the
+    // all-singletons bound stays.
+    let a = penalty_or(opts.penalty, || match opts.vehicles {
+        None => tight_penalty(&routes, &index, m).unwrap_or_else(|| all_singletons_penalty(cvrp)),
+        Some(_) => all_singletons_penalty(cvrp),
+    })?;
     let mut b = QuboBuilder::new(routes.len());
     for (r, route) in routes.iter().enumerate() {
         b.add_linear(r, route.cost);
     }
     let cust = cvrp.customers();
+    let mut rows = Vec::with_capacity(m);
     for k in 0..m {
-        let terms: Vec<(usize, f64)> = routes
+        let row: Vec<usize> = routes
             .iter()
             .enumerate()
             .filter(|(_, r)| r.mask >> k & 1 == 1)
-            .map(|(i, _)| (i, 1.0))
+            .map(|(i, _)| i)
             .collect();
+        let terms: Vec<(usize, f64)> = row.iter().map(|&i| (i, 1.0)).collect();
         add_squared(&mut b, &terms, 1.0, a);
+        rows.push(row);
     }
     if let Some(kv) = opts.vehicles {
         let terms: Vec<(usize, f64)> = (0..routes.len()).map(|i| (i, 1.0)).collect();
         add_squared(&mut b, &terms, kv as f64, a);
     }
     let (qubo, offset) = finish(b)?;
-    let index = routes
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.mask, i))
-        .collect();
     let n_routes = routes.len();
     Ok(Encoded {
         qubo,
         offset,
-        constraints: Constraints::default(),
+        constraints: Constraints {
+            set_partition: rows,
+            ..Default::default()
+        },
         decoder: Arc::new(CvrpDecoder {
             cvrp: cvrp.clone(),
             routes,
@@ -342,11 +386,13 @@ pub fn encode_clusters(cvrp: &Cvrp, opts: &ClusterOptions) -> Result<Encoded> {
         add_squared(&mut b, &terms, 1.0, a);
     }
     let mut slack_blocks = Vec::new();
+    let mut capacities = Vec::with_capacity(kv);
     for k in 0..kv {
         let base = m * kv + k * slack.len();
         let mut terms: Vec<(usize, f64)> = (0..m)
             .map(|i| (i * kv + k, cvrp.demands[cust[i]]))
             .collect();
+        capacities.push(capacity_row(&terms, cvrp.capacity, base, &slack));
         terms.extend(slack.iter().enumerate().map(|(j, w)| (base + j, *w)));
         add_squared(&mut b, &terms, cvrp.capacity, a);
         slack_blocks.push((base..base + slack.len()).collect());
@@ -360,6 +406,7 @@ pub fn encode_clusters(cvrp: &Cvrp, opts: &ClusterOptions) -> Result<Encoded> {
                 .map(|i| (0..kv).map(|k| i * kv + k).collect())
                 .collect(),
             slack: slack_blocks,
+            capacities,
             ..Default::default()
         },
         decoder: Arc::new(ClusterDecoder {

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
-use super::{Encoded, EnergyMeaning, add_squared, finish, penalty_or, slack_bits, slack_weights};
+use super::{
+    Encoded, EnergyMeaning, add_squared, capacity_row, finish, penalty_or, slack_bits,
+    slack_weights,
+};
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
 
@@ -88,7 +91,11 @@ pub fn encode(fl: &FacilityLocation, penalty: Option<f64>) -> Result<Encoded> {
         let t: Vec<(usize, f64)> = (0..nf).map(|i| (x(i, j), 1.0)).collect();
         add_squared(&mut b, &t, 1.0, a);
     }
+    let mut capacities = Vec::with_capacity(nf);
     for i in 0..nf {
+        let mut row: Vec<(usize, f64)> = (0..nc).map(|j| (x(i, j), fl.demands[j])).collect();
+        row.push((i, -fl.capacities[i]));
+        capacities.push(capacity_row(&row, 0.0, starts[i], &slacks[i]));
         let mut t: Vec<(usize, f64)> = (0..nc)
             .map(|j| (x(i, j), fl.demands[j]))
             .filter(|t| t.1 != 0.0)
@@ -113,6 +120,7 @@ pub fn encode(fl: &FacilityLocation, penalty: Option<f64>) -> Result<Encoded> {
             slack: (0..nf)
                 .map(|i| (starts[i]..starts[i] + slacks[i].len()).collect())
                 .collect(),
+            capacities,
             ..Default::default()
         },
         decoder: Arc::new(FacilityDecoder {

@@ -6,7 +6,8 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::{
-    EXACT_LIMIT, Encoded, EnergyMeaning, add_squared, finish, penalty_or, slack_bits, slack_weights,
+    EXACT_LIMIT, Encoded, EnergyMeaning, add_squared, capacity_row, finish, penalty_or, slack_bits,
+    slack_weights,
 };
 use crate::error::{Error, Result, invalid};
 use crate::readers::knapsack::Knapsack;
@@ -92,6 +93,7 @@ pub fn encode(k: &Knapsack, opts: &KnapsackOptions) -> Result<Encoded> {
             add_squared(&mut b, &terms, k.capacity, a);
             let (qubo, offset) = finish(b)?;
             let slack_len = slack.len();
+            let items: Vec<(usize, f64)> = k.weights.iter().copied().enumerate().collect();
             Ok(Encoded {
                 qubo,
                 offset,
@@ -101,6 +103,7 @@ pub fn encode(k: &Knapsack, opts: &KnapsackOptions) -> Result<Encoded> {
                     } else {
                         vec![(n..n + slack_len).collect()]
                     },
+                    capacities: vec![capacity_row(&items, k.capacity, n, &slack)],
                     ..Default::default()
                 },
                 decoder: Arc::new(KnapsackDecoder {
@@ -132,10 +135,20 @@ pub fn encode(k: &Knapsack, opts: &KnapsackOptions) -> Result<Encoded> {
             let terms: Vec<(usize, f64)> = k.weights.iter().copied().enumerate().collect();
             add_squared(&mut b, &terms, k.capacity, lambda2);
             let (qubo, offset) = finish(b)?;
+            let integral = k.capacity.fract() == 0.0 && k.weights.iter().all(|w| w.fract() == 0.0);
             Ok(Encoded {
                 qubo,
                 offset,
-                constraints: Constraints::default(),
+                // The inequality holds whatever the penalty; with integer weights the
+                // classical solvers can keep it exactly.
+                constraints: Constraints {
+                    capacities: if integral {
+                        vec![capacity_row(&terms, k.capacity, n, &[])]
+                    } else {
+                        vec![]
+                    },
+                    ..Default::default()
+                },
                 decoder: Arc::new(KnapsackDecoder {
                     k: k.clone(),
                     slack: vec![],

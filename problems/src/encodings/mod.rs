@@ -102,6 +102,25 @@ pub(crate) fn slack_weights(upper: u64) -> Vec<f64> {
     w
 }
 
+/// The capacity row `Σ terms ≤ capacity` whose slack bits are `slack_start..` with
+/// `slack` weights, recorded so the classical solvers' moves keep it (terms with weight 0
+/// dropped).
+pub(crate) fn capacity_row(
+    terms: &[(usize, f64)],
+    capacity: f64,
+    slack_start: usize,
+    slack: &[f64],
+) -> quboflow::Capacity {
+    let terms: Vec<&(usize, f64)> = terms.iter().filter(|t| t.1 != 0.0).collect();
+    quboflow::Capacity {
+        vars: terms.iter().map(|t| t.0).collect(),
+        weights: terms.iter().map(|t| t.1).collect(),
+        capacity,
+        slack: (slack_start..slack_start + slack.len()).collect(),
+        slack_weights: slack.to_vec(),
+    }
+}
+
 /// The slack bits for value `s` (greedy from the last, largest-range bit).
 pub(crate) fn slack_bits(weights: &[f64], mut s: f64) -> Vec<u8> {
     let mut bits = vec![0u8; weights.len()];

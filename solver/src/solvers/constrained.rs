@@ -103,10 +103,10 @@ pub(crate) struct TabuSettings {
 const ELITE: usize = 8;
 
 /// One multistart tabu read over constraint-preserving moves: each iteration takes the best
-/// move of the whole neighbourhood that turns on no tabu variable (a variable turned off
-/// stays tabu for `tenure` iterations), unless it gives a new best (aspiration). Phases end
-/// after `max_stagnation` iterations without improvement and restart from an elite state
-/// perturbed by random moves.
+/// move of the whole neighbourhood that makes no tabu flip (a variable turned off may not
+/// come back on for `tenure` iterations; a free variable flipped alone may not flip back),
+/// unless it gives a new best (aspiration). Phases end after `max_stagnation` iterations
+/// without improvement and restart from an elite state perturbed by random moves.
 pub(crate) fn tabu_read(
     space: &MoveSpace<'_>,
     start: Vec<u8>,
@@ -144,7 +144,10 @@ pub(crate) fn tabu_read(
                 if d > pick_d + set.tol {
                     return;
                 }
-                let tabu = m.flips.iter().any(|&(i, on)| on && tabu_until[i] > it);
+                let tabu = m
+                    .flips
+                    .iter()
+                    .any(|&(i, on)| tabu_until[i] > it && (on || space.is_free(i)));
                 if tabu && d >= aspire {
                     return;
                 }
@@ -164,8 +167,13 @@ pub(crate) fn tabu_read(
                 break;
             }
             w.apply(&pick);
+            // A variable turned off may not come back on (which forbids undoing a swap or
+            // exchange); a free variable flipped alone may not flip back either way (else a
+            // single flip and its undo cycle forever). Slack bits follow the loads; making
+            // them tabu would freeze the rows.
+            let single = pick.flips.iter().filter(|f| !space.is_slack(f.0)).count() == 1;
             for &(i, on) in &pick.flips {
-                if !on {
+                if (!on || single) && !space.is_slack(i) {
                     tabu_until[i] = it + set.tenure + 1;
                 }
             }

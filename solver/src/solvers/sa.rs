@@ -64,11 +64,13 @@ pub struct SimulatedAnnealing {
     pub beta_schedule: Option<Vec<f64>>,
     /// Start states for the first reads (0/1 per variable); the rest start at random.
     pub initial_states: Option<Vec<Vec<u8>>>,
-    /// Groups and permutations to keep satisfied. When set (and not empty), reads start from
-    /// feasible states (initial states are repaired) and move only by constraint-preserving
-    /// moves (swaps inside groups, row swaps and column-run reversals in permutations, single
-    /// flips of the other variables); a sweep is `n` such proposals and the default β range
-    /// comes from the moves' energy changes. Default `None`: single flips, for plain QUBOs.
+    /// Groups, permutations, set-partitioning and capacity rows to keep satisfied. When set
+    /// (and not empty), reads start from feasible states (initial states are repaired) and
+    /// move only by constraint-preserving moves (swaps inside groups, row swaps and
+    /// column-run reversals in permutations, splits, merges and re-partitions of chosen sets,
+    /// single flips or in/out exchanges of the other variables, capacity slack reset to the
+    /// room left); a sweep is `n` such proposals and the default β range comes from the
+    /// moves' energy changes. Default `None`: single flips, for plain QUBOs.
     pub constraints: Option<Constraints>,
 }
 

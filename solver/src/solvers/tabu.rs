@@ -65,12 +65,15 @@ pub struct Tabu {
     pub timeout: Option<Duration>,
     /// Start states for the first reads (0/1 per variable); the rest start at random.
     pub initial_states: Option<Vec<Vec<u8>>>,
-    /// Groups and permutations to keep satisfied. When set (and not empty), reads start from
-    /// feasible states (initial states are repaired) and every iteration scans the
-    /// constraint-preserving neighbourhood instead of single flips: swaps inside groups, all
-    /// row swaps and column-run reversals of each permutation, single flips of the other
-    /// variables; a variable turned off is tabu (may not be turned on) for `tenure`
-    /// iterations. Default `None`: single flips, for plain QUBOs.
+    /// Groups, permutations, set-partitioning and capacity rows to keep satisfied. When set
+    /// (and not empty), reads start from feasible states (initial states are repaired) and
+    /// every iteration scans the constraint-preserving neighbourhood instead of single flips:
+    /// swaps inside groups, all row swaps and column-run reversals of each permutation, every
+    /// re-partition of one or two chosen sets, single flips of the other variables and
+    /// in/out exchanges of the items of a capacity row, with the row's slack bits reset to
+    /// the room left; a variable turned off is tabu (may not be turned on) for `tenure`
+    /// iterations, and a free variable flipped alone may not flip back. Default `None`:
+    /// single flips, for plain QUBOs.
     pub constraints: Option<Constraints>,
 }
 

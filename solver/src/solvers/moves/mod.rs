@@ -3,10 +3,15 @@
 //! A move flips several variables at once so every cardinality group keeps its count of ones
 //! (swap a 1 and a 0 inside the group) and every permutation stays a permutation (exchange the
 //! columns of two rows, or reverse a run of columns — a 2-opt move when columns are tour
-//! positions). Variables in no group (slack bits, bin-used flags) move by single flips.
+//! positions), the chosen sets of a set-partitioning model keep partitioning its elements
+//! ([`cover`]), and every capacity row's slack bits are reset to the room left ([`capacity`]).
+//! Other variables (bin-used flags, free items) move by single flips.
 //! Simulated annealing and tabu search use this space when given constraints with structure;
 //! it is what lets them solve encoded logistics problems, where single flips must climb over
 //! a penalty wall for every step between two feasible states.
+
+mod capacity;
+mod cover;
 
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -25,12 +30,21 @@ enum Site {
     Free(usize),
     Group(usize),
     Perm(usize),
+    /// A set of the set-partitioning rows.
+    Cover,
+    /// Slack bit `k` of capacity row `row`: set by the moves, never moved on its own.
+    Slack {
+        row: u32,
+        k: u8,
+    },
 }
 
 /// One compound move: variables to flip, each `(var, turns_on)`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Move {
     pub(crate) flips: Vec<(usize, bool)>,
+    /// Per capacity row: the load change of the move (scratch of `Walker::complete`).
+    pending: Vec<(u32, i64)>,
 }
 
 /// The move structure of a model: groups, permutations and free variables.
@@ -45,6 +59,15 @@ pub(crate) struct MoveSpace<'q> {
     /// bookkeeping needs no search.
     perm_cell: Vec<(u32, u32)>,
     dense: Option<Vec<f64>>,
+    cover: Option<cover::Cover>,
+    rows: Vec<capacity::Row>,
+    /// Per variable: the capacity rows it loads, with its weight in each.
+    touch: Vec<Vec<(u32, i64)>>,
+    /// Variables a random move may start at (all but slack bits).
+    movable: Vec<usize>,
+    /// Per capacity row: its free variables (items), which also move in pairs — one in,
+    /// one out — so a full knapsack can exchange items without first dropping one.
+    row_free: Vec<Vec<usize>>,
 }
 
 impl<'q> MoveSpace<'q> {
@@ -71,12 +94,30 @@ impl<'q> MoveSpace<'q> {
                 perm_cell[v] = ((k / perm.size) as u32, (k % perm.size) as u32);
             }
         }
+        let cover = cover::Cover::new(&constraints.set_partition, n);
+        if let Some(c) = &cover {
+            for (v, site) in site_of.iter_mut().enumerate() {
+                if c.mask[v] != 0 {
+                    *site = Some(Site::Cover);
+                }
+            }
+        }
+        let (rows, touch) = capacity::rows(constraints, &mut site_of);
         let free: Vec<usize> = (0..n).filter(|&i| site_of[i].is_none()).collect();
-        let site_of = site_of
+        let site_of: Vec<Site> = site_of
             .into_iter()
             .enumerate()
             .map(|(i, s)| s.unwrap_or(Site::Free(i)))
             .collect();
+        let movable = (0..n)
+            .filter(|&i| !matches!(site_of[i], Site::Slack { .. }))
+            .collect();
+        let mut row_free = vec![Vec::new(); rows.len()];
+        for &v in &free {
+            for &(r, _) in &touch[v] {
+                row_free[r as usize].push(v);
+            }
+        }
         let dense = (n <= DENSE_MAX_VARS).then(|| {
             let mut m = vec![0.0; n * n];
             for (i, j, w) in qubo.interactions() {
@@ -94,7 +135,24 @@ impl<'q> MoveSpace<'q> {
             perms: constraints.permutations.clone(),
             perm_cell,
             dense,
+            cover,
+            rows,
+            touch,
+            movable,
+            row_free,
         })
+    }
+
+    /// True for the slack bits of the capacity rows the moves keep (tabu search does not
+    /// make them tabu: they follow the other variables).
+    pub(crate) fn is_slack(&self, i: usize) -> bool {
+        matches!(self.site_of[i], Site::Slack { .. })
+    }
+
+    /// True for variables that move alone (single flips), in no group, permutation, set
+    /// partition or slack block.
+    pub(crate) fn is_free(&self, i: usize) -> bool {
+        matches!(self.site_of[i], Site::Free(_))
     }
 
     #[inline]
@@ -105,9 +163,13 @@ impl<'q> MoveSpace<'q> {
         }
     }
 
-    /// Number of places a move can start: free variables, groups, permutation rows.
+    /// Number of places a move can start: free variables, groups, permutation rows,
+    /// set-partitioning elements.
     pub(crate) fn num_sites(&self) -> usize {
-        self.free.len() + self.groups.len() + self.perms.iter().map(|p| p.size).sum::<usize>()
+        self.free.len()
+            + self.groups.len()
+            + self.perms.iter().map(|p| p.size).sum::<usize>()
+            + self.cover.as_ref().map_or(0, |c| c.elements())
     }
 
     /// A uniformly random feasible state (random `k` of each group, random permutations,
@@ -131,6 +193,10 @@ impl<'q> MoveSpace<'q> {
                 x[p.var(r, c)] = 1;
             }
         }
+        if let Some(c) = &self.cover {
+            c.complete(&mut x, 0, rng);
+        }
+        self.fit_capacities(&mut x, rng);
         x
     }
 
@@ -176,6 +242,10 @@ impl<'q> MoveSpace<'q> {
                 y[p.var(r, col_of[r])] = 1;
             }
         }
+        if let Some(c) = &self.cover {
+            c.make_feasible(&mut y, rng);
+        }
+        self.fit_capacities(&mut y, rng);
         y
     }
 }
@@ -202,6 +272,11 @@ pub(crate) struct Walker<'s, 'q> {
     /// Per permutation: the column of each row and the row in each column.
     col_of: Vec<Vec<usize>>,
     row_at: Vec<Vec<usize>>,
+    /// The chosen sets of the set-partitioning rows (positions tracked in `slot`).
+    chosen: Vec<usize>,
+    /// Per capacity row: its load and its slack bits as a pattern.
+    loads: Vec<i64>,
+    slack_bits: Vec<u64>,
 }
 
 impl<'s, 'q> Walker<'s, 'q> {
@@ -234,6 +309,23 @@ impl<'s, 'q> Walker<'s, 'q> {
             col_of.push(cols);
             row_at.push(rows);
         }
+        let mut chosen = Vec::new();
+        for v in 0..space.n {
+            if matches!(space.site_of[v], Site::Cover) && x[v] == 1 {
+                slot[v] = chosen.len();
+                chosen.push(v);
+            }
+        }
+        let loads = (0..space.rows.len()).map(|r| space.load(&x, r)).collect();
+        let slack_bits = space
+            .rows
+            .iter()
+            .map(|row| {
+                (row.slack.iter().enumerate())
+                    .filter(|(_, v)| x[**v] == 1)
+                    .fold(0u64, |p, (k, _)| p | 1 << k)
+            })
+            .collect();
         Walker {
             space,
             x,
@@ -244,7 +336,49 @@ impl<'s, 'q> Walker<'s, 'q> {
             slot,
             col_of,
             row_at,
+            chosen,
+            loads,
+            slack_bits,
         }
+    }
+
+    /// Appends to `flips` the slack bits that keep every capacity row it loads at its
+    /// room left; false (the move is not allowed) when a row would be overloaded further or
+    /// its slack cannot hold the new room.
+    fn complete(&self, mv: &mut Move) -> bool {
+        if self.space.rows.is_empty() {
+            return true;
+        }
+        let Move { flips, pending } = mv;
+        pending.clear();
+        for &(v, on) in flips.iter() {
+            for &(r, w) in &self.space.touch[v] {
+                let dw = if on { w } else { -w };
+                match pending.iter_mut().find(|(rr, _)| *rr == r) {
+                    Some((_, d)) => *d += dw,
+                    None => pending.push((r, dw)),
+                }
+            }
+        }
+        for &(r, d) in pending.iter() {
+            let (row, old) = (&self.space.rows[r as usize], self.loads[r as usize]);
+            if d == 0 {
+                continue;
+            }
+            if !row.allows(old, old + d) {
+                return false;
+            }
+            let Some(pat) = row.pattern(row.target(old + d)) else {
+                return false;
+            };
+            let mut diff = pat ^ self.slack_bits[r as usize];
+            while diff != 0 {
+                let k = diff.trailing_zeros() as usize;
+                diff &= diff - 1;
+                flips.push((row.slack[k], pat >> k & 1 == 1));
+            }
+        }
+        true
     }
 
     /// Energy change of `mv` without applying it:
@@ -278,13 +412,31 @@ impl<'s, 'q> Walker<'s, 'q> {
 
     /// Applies `mv` (produced by this walker for its current state).
     pub(crate) fn apply(&mut self, mv: &Move) {
-        for &(i, _) in &mv.flips {
+        for &(i, on) in &mv.flips {
             self.flip(i);
+            for &(r, w) in &self.space.touch[i] {
+                self.loads[r as usize] += if on { w } else { -w };
+            }
+            match self.space.site_of[i] {
+                Site::Slack { row, k } => self.slack_bits[row as usize] ^= 1 << k,
+                Site::Cover if on => {
+                    self.slot[i] = self.chosen.len();
+                    self.chosen.push(i);
+                }
+                Site::Cover => {
+                    let at = self.slot[i];
+                    self.chosen.swap_remove(at);
+                    if let Some(&moved) = self.chosen.get(at) {
+                        self.slot[moved] = at;
+                    }
+                }
+                _ => {}
+            }
         }
         // Keep the group and permutation bookkeeping in step.
         if let Some(&(first, _)) = mv.flips.first() {
             match self.space.site_of[first] {
-                Site::Free(_) => {}
+                Site::Free(_) | Site::Cover | Site::Slack { .. } => {}
                 Site::Group(g) => {
                     let (a, b) = (mv.flips[0].0, mv.flips[1].0);
                     let (sa, sb) = (self.slot[a], self.slot[b]);
@@ -295,7 +447,7 @@ impl<'s, 'q> Walker<'s, 'q> {
                 }
                 Site::Perm(p) => {
                     for &(v, turned_on) in &mv.flips {
-                        if turned_on {
+                        if turned_on && matches!(self.space.site_of[v], Site::Perm(_)) {
                             let (r, c) = self.space.perm_cell[v];
                             let (r, c) = (r as usize, c as usize);
                             self.col_of[p][r] = c;
@@ -316,13 +468,44 @@ impl<'s, 'q> Walker<'s, 'q> {
         self.energy = q.energy(&self.x);
     }
 
-    /// A random move: a variable is drawn uniformly and moves with its group, permutation
-    /// (half swaps, half reversals) or alone. `None` when the drawn place cannot move.
+    /// A random move: a variable (not a slack bit) is drawn uniformly and moves with its
+    /// group, permutation (half swaps, half reversals), the set partition (an exchange of
+    /// chosen sets) or alone; capacity slack follows. False when the drawn place cannot move
+    /// or the move would overload a capacity row.
     pub(crate) fn random_move(&self, rng: &mut Xoshiro256PlusPlus, mv: &mut Move) -> bool {
         mv.flips.clear();
-        let v = rng.random_range(0..self.space.n);
+        let movable = &self.space.movable;
+        let v = if movable.len() == self.space.n {
+            rng.random_range(0..self.space.n)
+        } else if movable.is_empty() {
+            return false;
+        } else {
+            movable[rng.random_range(0..movable.len())]
+        };
         match self.space.site_of[v] {
-            Site::Free(i) => mv.flips.push((i, self.x[i] == 0)),
+            Site::Slack { .. } => return false,
+            Site::Cover => {
+                let cover = self.space.cover.as_ref();
+                if !cover.is_some_and(|c| c.random_move(&self.chosen, rng, mv)) {
+                    return false;
+                }
+            }
+            Site::Free(i) => {
+                mv.flips.push((i, self.x[i] == 0));
+                // Half the moves of a loaded item are exchanges with an item of the other
+                // state in its row (a few draws to find one).
+                if let Some(&(r, _)) = self.space.touch[i].first()
+                    && rng.random_range(0..2u8) == 0
+                {
+                    let row = &self.space.row_free[r as usize];
+                    if let Some(j) = (0..4)
+                        .map(|_| row[rng.random_range(0..row.len())])
+                        .find(|&j| self.x[j] != self.x[i])
+                    {
+                        mv.flips.push((j, self.x[j] == 0));
+                    }
+                }
+            }
             Site::Group(g) => {
                 let (on, off) = (&self.on[g], &self.off[g]);
                 if on.is_empty() || off.is_empty() {
@@ -350,7 +533,7 @@ impl<'s, 'q> Walker<'s, 'q> {
                 }
             }
         }
-        true
+        self.complete(mv)
     }
 
     /// Rows `r1` and `r2` exchange columns.
@@ -379,10 +562,16 @@ impl<'s, 'q> Walker<'s, 'q> {
     /// Every move of the neighbourhood tabu search scans: free flips, group swaps, row swaps
     /// and column-run reversals of each permutation.
     pub(crate) fn for_each_move(&self, mv: &mut Move, mut f: impl FnMut(&Move)) {
+        // Every move passes through here: capacity slack follows, overloading moves drop out.
+        let mut emit = |mv: &mut Move| {
+            if self.complete(mv) {
+                f(mv);
+            }
+        };
         for &i in &self.space.free {
             mv.flips.clear();
             mv.flips.push((i, self.x[i] == 0));
-            f(mv);
+            emit(mv);
         }
         for g in 0..self.space.groups.len() {
             for &a in &self.on[g] {
@@ -390,7 +579,7 @@ impl<'s, 'q> Walker<'s, 'q> {
                     mv.flips.clear();
                     mv.flips.push((a, false));
                     mv.flips.push((b, true));
-                    f(mv);
+                    emit(mv);
                 }
             }
         }
@@ -400,98 +589,30 @@ impl<'s, 'q> Walker<'s, 'q> {
                 for b in a + 1..m {
                     mv.flips.clear();
                     self.swap_rows(p, a, b, mv);
-                    f(mv);
+                    emit(mv);
                     if b > a + 1 {
                         mv.flips.clear();
                         self.reverse_columns(p, a, b, mv);
-                        f(mv);
+                        emit(mv);
                     }
                 }
             }
+        }
+        for row in &self.space.row_free {
+            for &a in row.iter().filter(|&&a| self.x[a] == 1) {
+                for &b in row.iter().filter(|&&b| self.x[b] == 0) {
+                    mv.flips.clear();
+                    mv.flips.push((a, false));
+                    mv.flips.push((b, true));
+                    emit(mv);
+                }
+            }
+        }
+        if let Some(cover) = &self.space.cover {
+            cover.for_each_move(&self.chosen, mv, emit);
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::QuboBuilder;
-    use crate::constraints::KHot;
-    use rand::SeedableRng;
-
-    fn model() -> (Qubo, Constraints) {
-        // 3×3 permutation (vars 0..9), a one-hot group (9..12), a 2-hot group (12..16), a free var.
-        let n = 17;
-        let mut b = QuboBuilder::new(n);
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-        for i in 0..n {
-            b.add_linear(i, rng.random_range(-5..5) as f64);
-            for j in i + 1..n {
-                if rng.random_range(0..3) == 0 {
-                    b.add_quadratic(i, j, rng.random_range(-4..4) as f64);
-                }
-            }
-        }
-        let c = Constraints {
-            one_hot: vec![vec![9, 10, 11]],
-            k_hot: vec![KHot {
-                vars: vec![12, 13, 14, 15],
-                k: 2,
-            }],
-            permutations: vec![Permutation {
-                size: 3,
-                vars: (0..9).collect(),
-            }],
-            ..Default::default()
-        };
-        (b.build().unwrap(), c)
-    }
-
-    #[test]
-    fn moves_stay_feasible_and_deltas_are_exact() {
-        let (q, c) = model();
-        let space = MoveSpace::new(&q, &c).unwrap();
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
-        let x = space.random_state(&mut rng);
-        assert!(c.is_satisfied(&x));
-        let mut w = Walker::new(&space, x);
-        let mut mv = Move::default();
-        for _ in 0..2000 {
-            if !w.random_move(&mut rng, &mut mv) {
-                continue;
-            }
-            let d = w.delta(&mv);
-            let before = w.energy;
-            w.apply(&mv);
-            assert!(c.is_satisfied(&w.x));
-            assert!((q.energy(&w.x) - (before + d)).abs() < 1e-9);
-            assert!((w.energy - q.energy(&w.x)).abs() < 1e-9);
-        }
-        let mut count = 0;
-        let base = w.energy;
-        w.for_each_move(&mut mv.clone(), |m| {
-            count += 1;
-            let mut y = w.x.clone();
-            for &(i, on) in &m.flips {
-                assert_eq!(y[i], u8::from(!on));
-                y[i] = u8::from(on);
-            }
-            assert!(c.is_satisfied(&y));
-            assert!((q.energy(&y) - base - w.delta(m)).abs() < 1e-9);
-        });
-        // 1 free + 2 group swaps (one-hot of 3) + 4 (2-hot of 4) + 3 row swaps + 1 reversal.
-        assert_eq!(count, 1 + 2 + 4 + 3 + 1);
-    }
-
-    #[test]
-    fn make_feasible_repairs_any_state() {
-        let (q, c) = model();
-        let space = MoveSpace::new(&q, &c).unwrap();
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
-        for bits in [0u32, 0x1ffff, 0x0aaaa, 0x15555] {
-            let x: Vec<u8> = (0..17).map(|i| ((bits >> i) & 1) as u8).collect();
-            let y = space.make_feasible(&x, &mut rng);
-            assert!(c.is_satisfied(&y), "{x:?} → {y:?}");
-        }
-    }
-}
+mod tests;
