@@ -56,8 +56,9 @@ fn all_singletons_penalty(cvrp: &Cvrp) -> f64 {
 /// each penalty falls by at least `A`, and the cost falls); otherwise replace `r` by `r∖{i}`
 /// (cost rises by at most `max c(r∖{i}) − c(r)`, `i`'s penalty falls by at least `A`). Then
 /// serve each unserved customer alone (cost `c({i})`, penalty falls by `A`). So the ground
-/// state is feasible. This is far smaller than the all-singletons bound (about `m` times), and
-/// a lower wall between feasible states is what lets annealing and tabu cross it.
+/// state is feasible. This is several times smaller than the all-singletons bound
+/// (E-n13-k4: 101 against 673), and a lower wall between feasible states is what lets
+/// annealing and tabu cross it.
 fn tight_penalty(routes: &[Route], index: &HashMap<u32, usize>, customers: usize) -> Option<f64> {
     let mut worst = 0.0f64;
     for r in routes {
