@@ -71,8 +71,8 @@ pub struct Tabu {
     /// every iteration scans the constraint-preserving neighbourhood instead of single flips:
     /// swaps inside groups, all row swaps and column-run reversals of each permutation, every
     /// re-partition of one or two chosen sets, single flips of the other variables and
-    /// in/out exchanges of the items of a capacity row, with the row's slack bits reset to
-    /// the room left; a variable turned off is tabu (may not be turned on) for `tenure`
+    /// in/out exchanges of the items of a capacity row (up to 65 536 pairs), with the row's
+    /// slack bits reset to the room left; a variable turned off is tabu (may not be turned on) for `tenure`
     /// iterations, and a free variable flipped alone may not flip back. Default `None`:
     /// single flips, for plain QUBOs.
     pub constraints: Option<Constraints>,

@@ -161,8 +161,12 @@ impl MoveSpace<'_> {
             shuffle(&mut relief, rng);
             while load > row.capacity {
                 let Some(v) = relief.pop() else { break };
+                let w: i64 = (self.touch[v].iter())
+                    .filter(|&&(rr, _)| rr as usize == r)
+                    .map(|&(_, w)| w)
+                    .sum();
+                load += if x[v] == 1 { -w } else { w };
                 x[v] ^= 1;
-                load = self.load(x, r);
             }
             let pat = row.pattern(row.target(load)).unwrap_or(0);
             for (k, &v) in row.slack.iter().enumerate() {

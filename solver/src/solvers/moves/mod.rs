@@ -24,6 +24,9 @@ use crate::qubo::Qubo;
 /// dense `n × n` copy (2048² f64 = 32 MiB).
 const DENSE_MAX_VARS: usize = 2048;
 
+/// Tabu scans the in/out pairs of a capacity row only up to this many (see `for_each_move`).
+const MAX_ROW_PAIRS: usize = 1 << 16;
+
 /// Which kind of move a variable takes part in.
 #[derive(Debug, Clone, Copy)]
 enum Site {
@@ -599,6 +602,12 @@ impl<'s, 'q> Walker<'s, 'q> {
             }
         }
         for row in &self.space.row_free {
+            // Every in/out pair of a long row would make one iteration quadratic (10 000
+            // items: 25 M pairs); past `MAX_ROW_PAIRS` the row moves by single flips only.
+            let on = row.iter().filter(|&&a| self.x[a] == 1).count();
+            if on * (row.len() - on) > MAX_ROW_PAIRS {
+                continue;
+            }
             for &a in row.iter().filter(|&&a| self.x[a] == 1) {
                 for &b in row.iter().filter(|&&b| self.x[b] == 0) {
                     mv.flips.clear();

@@ -180,3 +180,31 @@ fn capacity_and_partition_moves_keep_loads_slack_and_exact_deltas() {
     }
     assert!(feasible_starts > 0);
 }
+
+#[test]
+fn long_capacity_rows_are_not_scanned_pair_by_pair() {
+    use crate::constraints::Capacity;
+    // `m` unit-weight items, half of them in, capacity m (every flip allowed), no slack.
+    let count = |m: usize| {
+        let q = random_model(m, 1);
+        let c = Constraints {
+            capacities: vec![Capacity {
+                vars: (0..m).collect(),
+                weights: vec![1.0; m],
+                capacity: m as f64,
+                slack: vec![],
+                slack_weights: vec![],
+            }],
+            ..Default::default()
+        };
+        let space = MoveSpace::new(&q, &c).unwrap();
+        let x: Vec<u8> = (0..m).map(|i| (i % 2) as u8).collect();
+        let w = Walker::new(&space, x);
+        let mut moves = 0;
+        w.for_each_move(&mut Move::default(), |_| moves += 1);
+        moves
+    };
+    // 100 items: 100 flips + 50 × 50 pairs; 600 items: 300 × 300 pairs > 2¹⁶, flips only.
+    assert_eq!(count(100), 100 + 2500);
+    assert_eq!(count(600), 600);
+}
