@@ -50,7 +50,8 @@ pub(crate) struct Move {
     pending: Vec<(u32, i64)>,
 }
 
-/// The move structure of a model: groups, permutations and free variables.
+/// The move structure of a model: groups, permutations, set-partitioning sets, capacity rows
+/// (with their slack bits) and free variables.
 pub(crate) struct MoveSpace<'q> {
     qubo: &'q Qubo,
     n: usize,
