@@ -6,7 +6,7 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::{
-    Encoded, EnergyMeaning, add_squared, capacity_row, finish, penalty_or, slack_bits,
+    Encoded, EnergyMeaning, add_squared, capacity_penalty, finish, penalty_or, slack_bits,
     slack_weights,
 };
 use crate::error::{Result, invalid};
@@ -79,19 +79,14 @@ pub fn encode(bp: &BinPacking, penalty: Option<f64>) -> Result<Encoded> {
         // (C y_j − Σ w x − s)² = (Σ w x + s − C y_j)²; as a row: Σ w x − C y_j ≤ 0.
         let mut row: Vec<(usize, f64)> = (0..n).map(|i| (m + i * m + j, bp.weights[i])).collect();
         row.push((j, -bp.capacity));
-        capacities.push(capacity_row(&row, 0.0, base + j * sb, &slack));
-        let mut t: Vec<(usize, f64)> = (0..n)
-            .map(|i| (m + i * m + j, bp.weights[i]))
-            .filter(|t| t.1 != 0.0)
-            .collect();
-        t.extend(
-            slack
-                .iter()
-                .enumerate()
-                .map(|(k, w)| (base + j * sb + k, *w)),
-        );
-        t.push((j, -bp.capacity));
-        add_squared(&mut b, &t, 0.0, a);
+        capacities.push(capacity_penalty(
+            &mut b,
+            &row,
+            0.0,
+            base + j * sb,
+            &slack,
+            a,
+        ));
     }
     let (qubo, offset) = finish(b)?;
     Ok(Encoded {

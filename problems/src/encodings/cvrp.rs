@@ -8,7 +8,9 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::routes::{MAX_SUBSET_CUSTOMERS, Route, feasible_routes, route_order};
-use super::{Encoded, EnergyMeaning, add_squared, capacity_row, finish, penalty_or, slack_weights};
+use super::{
+    Encoded, EnergyMeaning, add_squared, capacity_penalty, finish, penalty_or, slack_weights,
+};
 use crate::error::{Error, Result, invalid};
 use crate::readers::cvrplib::Cvrp;
 use crate::solution::{Decode, Decoded, Solution};
@@ -390,12 +392,17 @@ pub fn encode_clusters(cvrp: &Cvrp, opts: &ClusterOptions) -> Result<Encoded> {
     let mut capacities = Vec::with_capacity(kv);
     for k in 0..kv {
         let base = m * kv + k * slack.len();
-        let mut terms: Vec<(usize, f64)> = (0..m)
+        let loads: Vec<(usize, f64)> = (0..m)
             .map(|i| (i * kv + k, cvrp.demands[cust[i]]))
             .collect();
-        capacities.push(capacity_row(&terms, cvrp.capacity, base, &slack));
-        terms.extend(slack.iter().enumerate().map(|(j, w)| (base + j, *w)));
-        add_squared(&mut b, &terms, cvrp.capacity, a);
+        capacities.push(capacity_penalty(
+            &mut b,
+            &loads,
+            cvrp.capacity,
+            base,
+            &slack,
+            a,
+        ));
         slack_blocks.push((base..base + slack.len()).collect());
     }
     let (qubo, offset) = finish(b)?;

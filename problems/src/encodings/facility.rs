@@ -6,7 +6,7 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::{
-    Encoded, EnergyMeaning, add_squared, capacity_row, finish, penalty_or, slack_bits,
+    Encoded, EnergyMeaning, add_squared, capacity_penalty, finish, penalty_or, slack_bits,
     slack_weights,
 };
 use crate::error::{Result, invalid};
@@ -93,21 +93,12 @@ pub fn encode(fl: &FacilityLocation, penalty: Option<f64>) -> Result<Encoded> {
     }
     let mut capacities = Vec::with_capacity(nf);
     for i in 0..nf {
+        // (Σ d x + s − Q y)²; as a row: Σ d x − Q y ≤ 0.
         let mut row: Vec<(usize, f64)> = (0..nc).map(|j| (x(i, j), fl.demands[j])).collect();
         row.push((i, -fl.capacities[i]));
-        capacities.push(capacity_row(&row, 0.0, starts[i], &slacks[i]));
-        let mut t: Vec<(usize, f64)> = (0..nc)
-            .map(|j| (x(i, j), fl.demands[j]))
-            .filter(|t| t.1 != 0.0)
-            .collect();
-        t.extend(
-            slacks[i]
-                .iter()
-                .enumerate()
-                .map(|(k, w)| (starts[i] + k, *w)),
-        );
-        t.push((i, -fl.capacities[i]));
-        add_squared(&mut b, &t, 0.0, a);
+        capacities.push(capacity_penalty(
+            &mut b, &row, 0.0, starts[i], &slacks[i], a,
+        ));
     }
     let (qubo, offset) = finish(b)?;
     Ok(Encoded {

@@ -6,8 +6,8 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::{
-    EXACT_LIMIT, Encoded, EnergyMeaning, add_squared, capacity_row, finish, penalty_or, slack_bits,
-    slack_weights,
+    EXACT_LIMIT, Encoded, EnergyMeaning, add_squared, capacity_penalty, capacity_row, finish,
+    penalty_or, slack_bits, slack_weights,
 };
 use crate::error::{Error, Result, invalid};
 use crate::readers::knapsack::Knapsack;
@@ -82,18 +82,10 @@ pub fn encode(k: &Knapsack, opts: &KnapsackOptions) -> Result<Encoded> {
             for (i, v) in k.values.iter().enumerate() {
                 b.add_linear(i, -v);
             }
-            let terms: Vec<(usize, f64)> = k
-                .weights
-                .iter()
-                .copied()
-                .enumerate()
-                .chain(slack.iter().enumerate().map(|(j, w)| (n + j, *w)))
-                .filter(|(_, w)| *w != 0.0)
-                .collect();
-            add_squared(&mut b, &terms, k.capacity, a);
+            let items: Vec<(usize, f64)> = k.weights.iter().copied().enumerate().collect();
+            let row = capacity_penalty(&mut b, &items, k.capacity, n, &slack, a);
             let (qubo, offset) = finish(b)?;
             let slack_len = slack.len();
-            let items: Vec<(usize, f64)> = k.weights.iter().copied().enumerate().collect();
             Ok(Encoded {
                 qubo,
                 offset,
@@ -103,7 +95,7 @@ pub fn encode(k: &Knapsack, opts: &KnapsackOptions) -> Result<Encoded> {
                     } else {
                         vec![(n..n + slack_len).collect()]
                     },
-                    capacities: vec![capacity_row(&items, k.capacity, n, &slack)],
+                    capacities: vec![row],
                     ..Default::default()
                 },
                 decoder: Arc::new(KnapsackDecoder {

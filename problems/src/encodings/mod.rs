@@ -121,6 +121,26 @@ pub(crate) fn capacity_row(
     }
 }
 
+/// Records the capacity row `Σ terms ≤ capacity` (as [`capacity_row`]) and adds its penalty
+/// `A(Σ terms + Σ slack − capacity)²` to `b`, so the row the solvers keep and the penalty
+/// the QUBO carries come from one place.
+pub(crate) fn capacity_penalty(
+    b: &mut QuboBuilder,
+    terms: &[(usize, f64)],
+    capacity: f64,
+    slack_start: usize,
+    slack: &[f64],
+    a: f64,
+) -> quboflow::Capacity {
+    let row = capacity_row(terms, capacity, slack_start, slack);
+    let square: Vec<(usize, f64)> = (row.vars.iter().zip(&row.weights))
+        .chain(row.slack.iter().zip(&row.slack_weights))
+        .map(|(&v, &w)| (v, w))
+        .collect();
+    add_squared(b, &square, capacity, a);
+    row
+}
+
 /// The slack bits for value `s` (greedy from the last, largest-range bit).
 pub(crate) fn slack_bits(weights: &[f64], mut s: f64) -> Vec<u8> {
     let mut bits = vec![0u8; weights.len()];

@@ -240,3 +240,28 @@ impl Finisher {
 fn nanos(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
+
+/// States kept in a tabu read's elite pool (restarts start from one of them).
+pub(crate) const ELITE: usize = 8;
+
+/// Adds a phase's best `(e, x)` to a tabu read's elite pool (distinct states, the best
+/// [`ELITE`] kept) and to the read's best when it beats it by more than `tol`.
+pub(crate) fn keep_elite(
+    elite: &mut Vec<(f64, Vec<u8>)>,
+    e: f64,
+    x: Vec<u8>,
+    best: &mut f64,
+    best_x: &mut Vec<u8>,
+    tol: f64,
+) {
+    if e < *best - tol {
+        *best = e;
+        best_x.clone_from(&x);
+    }
+    if elite.iter().any(|(_, y)| *y == x) {
+        return;
+    }
+    elite.push((e, x));
+    elite.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    elite.truncate(ELITE);
+}

@@ -5,6 +5,7 @@ use std::time::Instant;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 
+use super::common::keep_elite;
 use super::moves::{Move, MoveSpace, Walker};
 use crate::control::RunClock;
 use crate::sampleset::Termination;
@@ -99,9 +100,6 @@ pub(crate) struct TabuSettings {
     pub(crate) tol: f64,
 }
 
-/// Elite states kept for restarts.
-const ELITE: usize = 8;
-
 /// One multistart tabu read over constraint-preserving moves: each iteration takes the best
 /// move of the whole neighbourhood that makes no tabu flip (a variable turned off may not
 /// come back on for `tenure` iterations; a free variable flipped alone may not flip back),
@@ -188,11 +186,11 @@ pub(crate) fn tabu_read(
             if it % 16 == 0
                 && let Some(end) = stop(clock)
             {
-                keep(&mut elite, phase_best, phase_x, &mut best, &mut best_x);
+                keep_elite(&mut elite, phase_best, phase_x, &mut best, &mut best_x, 0.0);
                 return (best_x, iterations, end);
             }
         }
-        keep(&mut elite, phase_best, phase_x, &mut best, &mut best_x);
+        keep_elite(&mut elite, phase_best, phase_x, &mut best, &mut best_x, 0.0);
         if let Some(end) = stop(clock) {
             return (best_x, iterations, end);
         }
@@ -208,17 +206,4 @@ pub(crate) fn tabu_read(
         x0 = w.x;
     }
     (best_x, iterations, None)
-}
-
-fn keep(elite: &mut Vec<(f64, Vec<u8>)>, e: f64, x: Vec<u8>, best: &mut f64, best_x: &mut Vec<u8>) {
-    if e < *best {
-        *best = e;
-        best_x.clone_from(&x);
-    }
-    if elite.iter().any(|(_, y)| *y == x) {
-        return;
-    }
-    elite.push((e, x));
-    elite.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    elite.truncate(ELITE);
 }

@@ -7,8 +7,8 @@ use rand::rngs::Xoshiro256PlusPlus;
 use serde_json::json;
 
 use super::common::{
-    Finisher, UnitOutcome, check_initial_states, read_rng, resolve_num_reads, run_units,
-    start_state, zero_tolerance,
+    Finisher, UnitOutcome, check_initial_states, keep_elite, read_rng, resolve_num_reads,
+    run_units, start_state, zero_tolerance,
 };
 use super::constrained::{TabuSettings, tabu_read};
 use super::moves::MoveSpace;
@@ -117,8 +117,6 @@ pub fn default_tenure(qubo: &Qubo) -> usize {
 
 /// Timeout per read when neither `timeout` nor a run time limit is set (dwave-samplers').
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(20);
-/// Elite states kept for restarts.
-const ELITE: usize = 8;
 /// Iterations between clock polls.
 const POLL: usize = 32;
 /// Density above which the dense path is used, and its size cap (4096² f64 = 128 MiB).
@@ -270,11 +268,11 @@ impl Tabu {
                 if it % POLL == 0
                     && let Some(end) = budget.stop()
                 {
-                    Self::keep(&mut elite, phase_best, phase_x, &mut best, &mut best_x, tol);
+                    keep_elite(&mut elite, phase_best, phase_x, &mut best, &mut best_x, tol);
                     return (best_x, iterations, end);
                 }
             }
-            Self::keep(&mut elite, phase_best, phase_x, &mut best, &mut best_x, tol);
+            keep_elite(&mut elite, phase_best, phase_x, &mut best, &mut best_x, tol);
             if let Some(end) = budget.stop() {
                 return (best_x, iterations, end);
             }
@@ -290,27 +288,6 @@ impl Tabu {
             }
         }
         (best_x, iterations, None)
-    }
-
-    /// Adds a phase's best to the elite pool (distinct states, best `ELITE` kept).
-    fn keep(
-        elite: &mut Vec<(f64, Vec<u8>)>,
-        e: f64,
-        x: Vec<u8>,
-        best: &mut f64,
-        best_x: &mut Vec<u8>,
-        tol: f64,
-    ) {
-        if e < *best - tol {
-            *best = e;
-            best_x.clone_from(&x);
-        }
-        if elite.iter().any(|(_, y)| *y == x) {
-            return;
-        }
-        elite.push((e, x));
-        elite.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        elite.truncate(ELITE);
     }
 }
 
