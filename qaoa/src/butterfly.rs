@@ -30,6 +30,25 @@ pub(crate) struct Rot<F> {
     pub s: F,
 }
 
+impl<F: Real> Rot<F> {
+    /// `e^{-iβX}`.
+    pub(crate) fn of(beta: f64) -> Self {
+        let (s, c) = beta.sin_cos();
+        Rot {
+            c: F::from_f64(c),
+            s: F::from_f64(s),
+        }
+    }
+
+    /// The inverse rotation, `e^{+iβX}`.
+    pub(crate) fn inverse(self) -> Self {
+        Rot {
+            c: self.c,
+            s: -self.s,
+        }
+    }
+}
+
 /// The instruction set the kernels run with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Isa {
@@ -133,8 +152,9 @@ fn deposit(mut g: usize, bits: &[usize]) -> usize {
 
 /// Rotates the window bits `bits` (K of them, ascending) of `A/2` states held as `A` arrays
 /// (re, im, re, im …). With two states, returns `Σ_bits Im⟨λ|X|φ⟩` (λ the second state).
+/// Without `ROT` nothing is rotated or written: only the cross terms are summed.
 #[inline(always)]
-fn group_kernel<F: Real, const A: usize, const K: usize, const FMA: bool>(
+fn group_kernel<F: Real, const A: usize, const K: usize, const FMA: bool, const ROT: bool>(
     arrs: &mut [&mut [F]; A],
     bits: [usize; K],
     m: Rot<F>,
@@ -177,6 +197,9 @@ fn group_kernel<F: Real, const A: usize, const K: usize, const FMA: bool>(
                         part[k] += c[k];
                     }
                 }
+                if !ROT {
+                    continue;
+                }
                 for st in 0..A / 2 {
                     let (mut ar, mut ai, mut br, mut bi) = (
                         v[2 * st][r],
@@ -194,6 +217,9 @@ fn group_kernel<F: Real, const A: usize, const K: usize, const FMA: bool>(
         }
         if A == 4 {
             add_lanes(&mut acc, &part);
+        }
+        if !ROT {
+            continue;
         }
         for a in 0..A {
             for r in 0..rows {
@@ -286,10 +312,26 @@ fn im_lanes<F: Real, const MB: usize>(pr: &V<F>, pi: &V<F>, lr: &V<F>, li: &V<F>
     acc
 }
 
+/// Asks the cache to fetch the line holding `base + offset` (a hint: any address is allowed,
+/// nothing is dereferenced and an address outside the state is simply ignored by the CPU).
+#[inline(always)]
+#[allow(unsafe_code)]
+fn prefetch<F>(base: &[F], offset: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let p = base.as_ptr().wrapping_add(offset) as *const i8;
+        // SAFETY: PREFETCHT1 never faults and does not access memory architecturally; the
+        // pointer is not dereferenced.
+        unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T1 }>(p) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (base, offset);
+}
+
 /// Applies the phase (if any), then rotates qubits 0–2 (those with `mask[q]`) inside every
 /// window. `offset` is the sub-block's first amplitude within its block (for the phase).
 #[inline(always)]
-fn low3_kernel<F: Real, const A: usize, const FMA: bool>(
+fn low3_kernel<F: Real, const A: usize, const FMA: bool, const ROT: bool>(
     arrs: &mut [&mut [F]; A],
     mask: [bool; 3],
     m: Rot<F>,
@@ -297,9 +339,15 @@ fn low3_kernel<F: Real, const A: usize, const FMA: bool>(
     offset: usize,
 ) -> f64 {
     let nwin = arrs[0].len() / LANES;
+    // The next sub-block (or block) is requested while this one is worked on: this first
+    // sweep is the one that waits for DRAM.
+    let ahead = arrs[0].len();
     let mut acc = [0.0f64; LANES];
     for w in 0..nwin {
         let o = w * LANES;
+        for a in arrs.iter() {
+            prefetch(a, o + ahead);
+        }
         let mut v = [[F::default(); LANES]; A];
         for a in 0..A {
             v[a].copy_from_slice(&arrs[a][o..o + LANES]);
@@ -323,7 +371,7 @@ fn low3_kernel<F: Real, const A: usize, const FMA: bool>(
                             part[k] += c[k];
                         }
                     }
-                    for st in 0..A / 2 {
+                    for st in 0..A / 2 * ROT as usize {
                         let (mut r, mut i) = (v[2 * st], v[2 * st + 1]);
                         rot_lanes::<F, FMA, $mb>(&mut r, &mut i, m);
                         v[2 * st] = r;
@@ -338,8 +386,10 @@ fn low3_kernel<F: Real, const A: usize, const FMA: bool>(
         if A == 4 {
             add_lanes(&mut acc, &part);
         }
-        for a in 0..A {
-            arrs[a][o..o + LANES].copy_from_slice(&v[a]);
+        if ROT {
+            for a in 0..A {
+                arrs[a][o..o + LANES].copy_from_slice(&v[a]);
+            }
         }
     }
     acc.iter().sum()
@@ -347,7 +397,7 @@ fn low3_kernel<F: Real, const A: usize, const FMA: bool>(
 
 /// Rotates the given window bits (any number, ascending), two per sweep.
 #[inline(always)]
-fn rotate_window_bits<F: Real, const A: usize, const FMA: bool>(
+fn rotate_window_bits<F: Real, const A: usize, const FMA: bool, const ROT: bool>(
     arrs: &mut [&mut [F]; A],
     bits: &[usize],
     m: Rot<F>,
@@ -358,8 +408,8 @@ fn rotate_window_bits<F: Real, const A: usize, const FMA: bool>(
     // whose 8 × 8 × 2 windows do not fit the 32 vector registers.
     for chunk in bits.chunks(2) {
         acc += match *chunk {
-            [a, b] => group_kernel::<F, A, 2, FMA>(arrs, [a, b], m),
-            [a] => group_kernel::<F, A, 1, FMA>(arrs, [a], m),
+            [a, b] => group_kernel::<F, A, 2, FMA, ROT>(arrs, [a, b], m),
+            [a] => group_kernel::<F, A, 1, FMA, ROT>(arrs, [a], m),
             _ => 0.0,
         };
     }
@@ -372,14 +422,15 @@ const L1_BITS: usize = 11;
 /// Phase (if any), then the mixer on the qubits `q < low` with `on[q]`, of one contiguous
 /// block of `2^low` amplitudes.
 #[inline(always)]
-fn block_impl<F: Real, const A: usize, const FMA: bool>(
+fn block_impl<F: Real, const A: usize, const FMA: bool, const ROT: bool>(
     arrs: [&mut [F]; A],
     low: usize,
     on: &[bool],
     m: Rot<F>,
     phase: &PhaseSrc<'_, F>,
 ) -> f64 {
-    let sub = low.min(L1_BITS);
+    // Four arrays (the gradient) get half-size sub-blocks so they too stay in L1.
+    let sub = low.min(L1_BITS + 1 - A / 2);
     let mask = [on[0], on[1], on[2]];
     let inner: Vec<usize> = (3..sub).filter(|&q| on[q]).map(|q| q - 3).collect();
     let outer: Vec<usize> = (sub..low).filter(|&q| on[q]).map(|q| q - 3).collect();
@@ -391,15 +442,15 @@ fn block_impl<F: Real, const A: usize, const FMA: bool>(
         for (p, a) in parts.iter_mut().zip(arrs.iter_mut()) {
             *p = &mut a[start..start + (1 << sub)];
         }
-        acc += low3_kernel::<F, A, FMA>(&mut parts, mask, m, phase, start);
-        acc += rotate_window_bits::<F, A, FMA>(&mut parts, &inner, m);
+        acc += low3_kernel::<F, A, FMA, ROT>(&mut parts, mask, m, phase, start);
+        acc += rotate_window_bits::<F, A, FMA, ROT>(&mut parts, &inner, m);
     }
-    acc + rotate_window_bits::<F, A, FMA>(&mut arrs, &outer, m)
+    acc + rotate_window_bits::<F, A, FMA, ROT>(&mut arrs, &outer, m)
 }
 
 /// Mixer on a gathered slab: `2^g` rows of `row` amplitudes; row bit j is qubit `on[j]`.
 #[inline(always)]
-fn slab_impl<F: Real, const A: usize, const FMA: bool>(
+fn slab_impl<F: Real, const A: usize, const FMA: bool, const ROT: bool>(
     mut arrs: [&mut [F]; A],
     row: usize,
     on: &[bool],
@@ -410,7 +461,59 @@ fn slab_impl<F: Real, const A: usize, const FMA: bool>(
         .filter(|&j| on[j])
         .map(|j| j + shift)
         .collect();
-    rotate_window_bits::<F, A, FMA>(&mut arrs, &bits, m)
+    rotate_window_bits::<F, A, FMA, ROT>(&mut arrs, &bits, m)
+}
+
+/// [`block_impl`] rotating every state.
+#[inline(always)]
+fn mix_block_impl<F: Real, const A: usize, const FMA: bool>(
+    arrs: [&mut [F]; A],
+    low: usize,
+    on: &[bool],
+    m: Rot<F>,
+    phase: &PhaseSrc<'_, F>,
+) -> f64 {
+    block_impl::<F, A, FMA, true>(arrs, low, on, m, phase)
+}
+
+/// [`slab_impl`] rotating every state.
+#[inline(always)]
+fn mix_slab_impl<F: Real, const A: usize, const FMA: bool>(
+    arrs: [&mut [F]; A],
+    row: usize,
+    on: &[bool],
+    m: Rot<F>,
+) -> f64 {
+    slab_impl::<F, A, FMA, true>(arrs, row, on, m)
+}
+
+/// `Σ_q Im⟨λ|X_q|φ⟩` over the block's qubits `q < low` with `on[q]`, arrays `[φ, λ]` as
+/// (re, im, re, im); reads only.
+#[inline(always)]
+fn cross_block_impl<F: Real, const A: usize, const FMA: bool>(
+    arrs: [&mut [F]; A],
+    low: usize,
+    on: &[bool],
+) -> f64 {
+    let m = Rot {
+        c: F::from_f64(1.0),
+        s: F::default(),
+    };
+    block_impl::<F, A, FMA, false>(arrs, low, on, m, &PhaseSrc::None)
+}
+
+/// [`cross_block_impl`] on a gathered slab (see [`slab_impl`]).
+#[inline(always)]
+fn cross_slab_impl<F: Real, const A: usize, const FMA: bool>(
+    arrs: [&mut [F]; A],
+    row: usize,
+    on: &[bool],
+) -> f64 {
+    let m = Rot {
+        c: F::from_f64(1.0),
+        s: F::default(),
+    };
+    slab_impl::<F, A, FMA, false>(arrs, row, on, m)
 }
 
 macro_rules! dispatch {
@@ -442,5 +545,7 @@ macro_rules! dispatch {
     };
 }
 
-dispatch!(mix_block, block_impl, (arrs: [&mut [F]; A], low: usize, on: &[bool], m: Rot<F>, phase: &PhaseSrc<'_, F>));
-dispatch!(mix_slab, slab_impl, (arrs: [&mut [F]; A], row: usize, on: &[bool], m: Rot<F>));
+dispatch!(mix_block, mix_block_impl, (arrs: [&mut [F]; A], low: usize, on: &[bool], m: Rot<F>, phase: &PhaseSrc<'_, F>));
+dispatch!(mix_slab, mix_slab_impl, (arrs: [&mut [F]; A], row: usize, on: &[bool], m: Rot<F>));
+dispatch!(cross_block, cross_block_impl, (arrs: [&mut [F]; A], low: usize, on: &[bool]));
+dispatch!(cross_slab, cross_slab_impl, (arrs: [&mut [F]; A], row: usize, on: &[bool]));

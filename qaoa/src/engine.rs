@@ -4,12 +4,10 @@ use rayon::prelude::*;
 
 use quboflow::{Constraints, Qubo};
 
-use crate::butterfly::{PhaseSrc, Rot, mix_block, mix_slab};
+use crate::butterfly::{Rot, mix_block, mix_slab};
 use crate::cost::{CostModel, PhaseLayer};
 use crate::error::{Error, Result};
-use crate::kernel::{
-    for_each_block, for_each_slab, high_groups, rotate, rotate_dual, turn_at, turn_dual_at,
-};
+use crate::kernel::{HIGH_BITS, for_each_block, for_each_slab, high_groups, rotate, turn_at};
 use crate::memory::check_memory;
 use crate::mixer::{InitialState, MixerKind, MixerPlan};
 use crate::real::Real;
@@ -100,6 +98,11 @@ pub struct EngineOptions {
     pub initial_state: InitialState,
     /// Threading. Default: `Auto`.
     pub parallelism: Parallelism,
+    /// Keep the adjoint gradient to two statevectors (φ is undone layer by layer alongside λ)
+    /// instead of storing φ after each pass of every layer. Default: `false` — checkpoints
+    /// (2p + 2 statevectors) whenever they fit in memory, which makes the gradient about 1.6×
+    /// faster; with `true`, or when they do not fit, the two-state method runs.
+    pub low_memory_gradient: bool,
 }
 
 /// A prepared QAOA simulation of one QUBO in precision `F` (`f64`: complex128, `f32`: complex64).
@@ -119,20 +122,25 @@ pub struct EngineOptions {
 /// # Ok::<(), quboflow_qaoa::Error>(())
 /// ```
 pub struct Engine<F: Real> {
-    cost: CostModel,
-    plan: MixerPlan,
-    n: usize,
-    parallel: bool,
+    pub(crate) cost: CostModel,
+    pub(crate) plan: MixerPlan,
+    pub(crate) n: usize,
+    pub(crate) parallel: bool,
+    pub(crate) low_memory_gradient: bool,
+    /// Qubits per high pass ([`HIGH_BITS`]; unit tests lower it to reach several passes).
+    pub(crate) high_bits: usize,
     /// Statevectors kept between evaluations: a fresh 2ⁿ allocation costs a page fault per
     /// 4 KiB on first touch (the kernel zeroes each page), which at n = 24 was about as long
     /// as a layer; reused buffers are only refilled.
     pool: std::sync::Mutex<Vec<StateVector<F>>>,
+    /// The gradient's checkpoints, kept for the next gradient for the same reason.
+    pub(crate) checkpoints: std::sync::Mutex<Vec<StateVector<F>>>,
     _f: std::marker::PhantomData<F>,
 }
 
-struct Scratch<F> {
-    phase: Vec<F>,
-    cost: Vec<f64>,
+pub(crate) struct Scratch<F> {
+    pub(crate) phase: Vec<F>,
+    pub(crate) cost: Vec<f64>,
 }
 
 impl<F: Real> Engine<F> {
@@ -164,7 +172,10 @@ impl<F: Real> Engine<F> {
             plan,
             n,
             parallel,
+            low_memory_gradient: options.low_memory_gradient,
+            high_bits: HIGH_BITS,
             pool: std::sync::Mutex::new(Vec::new()),
+            checkpoints: std::sync::Mutex::new(Vec::new()),
             _f: std::marker::PhantomData,
         })
     }
@@ -228,7 +239,7 @@ impl<F: Real> Engine<F> {
     }
 
     /// Overwrites `s` with the start state.
-    fn reset(&self, s: &mut StateVector<F>) {
+    pub(crate) fn reset(&self, s: &mut StateVector<F>) {
         let plan = &self.plan;
         let uniform = F::from_f64(((1usize << self.n) as f64).sqrt().recip());
         let fill = |(x, (r, i)): (usize, (&mut F, &mut F))| {
@@ -253,7 +264,7 @@ impl<F: Real> Engine<F> {
     }
 
     /// A start state, reusing a pooled buffer when there is one.
-    fn pooled_initial(&self) -> StateVector<F> {
+    pub(crate) fn pooled_initial(&self) -> StateVector<F> {
         let reused = self.pool.lock().ok().and_then(|mut p| p.pop());
         match reused {
             Some(mut s) => {
@@ -265,7 +276,7 @@ impl<F: Real> Engine<F> {
     }
 
     /// A buffer of the right size with unspecified contents.
-    fn pooled_buffer(&self) -> StateVector<F> {
+    pub(crate) fn pooled_buffer(&self) -> StateVector<F> {
         let reused = self.pool.lock().ok().and_then(|mut p| p.pop());
         reused.unwrap_or_else(|| {
             let len = 1usize << self.n;
@@ -273,7 +284,7 @@ impl<F: Real> Engine<F> {
         })
     }
 
-    fn recycle(&self, s: StateVector<F>) {
+    pub(crate) fn recycle(&self, s: StateVector<F>) {
         if let Ok(mut p) = self.pool.lock()
             && p.len() < 2
         {
@@ -369,7 +380,7 @@ impl<F: Real> Engine<F> {
         }
     }
 
-    fn scratch(&self) -> Scratch<F> {
+    pub(crate) fn scratch(&self) -> Scratch<F> {
         Scratch {
             phase: Vec::new(),
             cost: Vec::new(),
@@ -385,17 +396,10 @@ impl<F: Real> Engine<F> {
         beta: f64,
         energy: bool,
     ) -> Option<f64> {
-        let low = self.cost.low_bits();
         let phase: PhaseLayer<F> = self.cost.prepare_phase(gamma);
-        let (s, c) = beta.sin_cos();
-        let (c, s) = (F::from_f64(c), F::from_f64(s));
-        let m = Rot { c, s };
-        let xq = &self.plan.x_qubits;
+        let m = Rot::of(beta);
         let (re, im) = (&mut state.re[..], &mut state.im[..]);
-        let groups: Vec<(usize, usize)> = high_groups(self.n, low)
-            .into_iter()
-            .filter(|g| (g.0..g.1).any(|q| xq[q]))
-            .collect();
+        let groups = self.active_high_groups();
         // Where ⟨C⟩ can be summed: the last sweep, if it is ours and the costs are indexed.
         let fuse = energy && self.cost.has_table() && self.plan.pairs.is_empty();
         let fuse_low = fuse && groups.is_empty();
@@ -406,15 +410,7 @@ impl<F: Real> Engine<F> {
             self.parallel,
             || self.scratch(),
             |b, [r, i], scr| {
-                if low >= 3 {
-                    let src = self.cost.phase_source(&phase, b, &mut scr.phase);
-                    mix_block::<F, 2>([&mut *r, &mut *i], low, xq, m, &src);
-                } else {
-                    self.cost.apply_phase(&phase, b, r, i, &mut scr.phase);
-                    for q in (0..low).filter(|&q| xq[q]) {
-                        rotate(r, i, 1 << q, c, s);
-                    }
-                }
+                self.low_block(b, r, i, &phase, m, scr);
                 if fuse_low {
                     self.cost.slab_energy(b * bl, bl, bl, r, i).unwrap_or(0.0)
                 } else {
@@ -423,24 +419,8 @@ impl<F: Real> Engine<F> {
             },
         );
         let mut result = fuse_low.then(|| low_parts.iter().sum());
-        let w = F::ROW;
-        let last = groups.len().wrapping_sub(1);
-        for (k, &g) in groups.iter().enumerate() {
-            let on = &xq[g.0..g.1];
-            let here = fuse && k == last;
-            let e = for_each_slab([&mut *re, &mut *im], g, w, self.parallel, |[r, i], base| {
-                mix_slab::<F, 2>([&mut r[..], &mut i[..]], w, on, m);
-                if here {
-                    self.cost
-                        .slab_energy(base, 1 << g.0, w, r, i)
-                        .unwrap_or(0.0)
-                } else {
-                    0.0
-                }
-            });
-            if here {
-                result = Some(e);
-            }
+        if let Some(e) = self.high_passes(re, im, &groups, m, fuse) {
+            result = Some(e);
         }
         if !self.plan.pairs.is_empty() {
             let theta = beta / self.plan.trotter_steps as f64;
@@ -454,171 +434,79 @@ impl<F: Real> Engine<F> {
         result
     }
 
-    /// ⟨C⟩ and its exact gradient `[∂/∂γ_1 … ∂/∂γ_p, ∂/∂β_1 … ∂/∂β_p]` by the adjoint method.
-    ///
-    /// Keeps two states (φ and λ = Cφ) and walks the layers backwards, undoing each on both;
-    /// every derivative is `2·Im⟨λ|G|φ⟩` for the gate's generator G, accumulated inside the
-    /// passes that undo the layer (no extra sweeps). Cost ≈ one evaluation forward plus two
-    /// layers' traffic per layer backwards.
-    pub fn gradient(&self, angles: &Angles) -> Result<(f64, Vec<f64>)> {
-        angles.validate()?;
-        check_memory(self.n, F::PRECISION, 2)?;
-        let p = angles.depth();
-        let mut phi = self.pooled_initial();
-        self.apply_layers(&mut phi, angles);
-        // λ = Cφ and E = ⟨φ|C|φ⟩ in one pass that reads φ and writes λ.
-        let bl = self.cost.block_len();
-        let mut lam = self.pooled_buffer();
-        let energy: f64 = for_each_block(
-            [
-                &mut lam.re[..],
-                &mut lam.im[..],
-                &mut phi.re[..],
-                &mut phi.im[..],
-            ],
-            bl,
-            self.parallel,
-            Vec::<f64>::new,
-            |b, [lr, li, pr, pi], buf| {
-                buf.resize(bl, 0.0);
-                self.cost.fill_block_costs(b, buf);
-                let mut acc = 0.0;
-                for k in 0..bl {
-                    let (rf, imf, c) = (pr[k].to_f64(), pi[k].to_f64(), buf[k]);
-                    acc += (rf * rf + imf * imf) * c;
-                    lr[k] = F::from_f64(rf * c);
-                    li[k] = F::from_f64(imf * c);
-                }
-                acc
-            },
-        )
-        .iter()
-        .sum();
-        let mut grad = vec![0.0; 2 * p];
-        for l in (0..p).rev() {
-            let (gb, gg) = self.layer_backward(&mut phi, &mut lam, angles.gamma[l], angles.beta[l]);
-            grad[l] = 2.0 * gg;
-            grad[p + l] = 2.0 * gb;
-        }
-        self.recycle(phi);
-        self.recycle(lam);
-        Ok((energy, grad))
+    /// The high qubit groups (of `LOW_BITS` upwards) with at least one X-mixed qubit: one
+    /// gathered sweep each.
+    pub(crate) fn active_high_groups(&self) -> Vec<(usize, usize)> {
+        let xq = &self.plan.x_qubits;
+        high_groups(self.n, self.cost.low_bits(), self.high_bits)
+            .into_iter()
+            .filter(|g| (g.0..g.1).any(|q| xq[q]))
+            .collect()
     }
 
-    /// Undoes one layer on φ and λ; returns `(Im⟨λ|B|φ⟩, Im⟨λ|C|φ⟩)` at the right points.
-    fn layer_backward(
+    /// The low pass on block `b`: the phase, then the X rotations of the qubits below
+    /// `LOW_BITS`, in one sweep of the block.
+    pub(crate) fn low_block(
         &self,
-        phi: &mut StateVector<F>,
-        lam: &mut StateVector<F>,
-        gamma: f64,
-        beta: f64,
-    ) -> (f64, f64) {
-        let mut gb = 0.0;
-        let (pr, pi) = (&mut phi.re[..], &mut phi.im[..]);
-        let (lr, li) = (&mut lam.re[..], &mut lam.im[..]);
-        if !self.plan.pairs.is_empty() {
-            let steps = self.plan.trotter_steps;
-            let theta = beta / steps as f64;
-            let (s, c) = theta.sin_cos();
-            let (c, s) = (F::from_f64(c), F::from_f64(-s));
-            for _ in 0..steps {
-                for &(a, b) in self.plan.pairs.iter().rev() {
-                    gb += hop_dual([&mut *pr, &mut *pi, &mut *lr, &mut *li], a, b, c, s)
-                        / steps as f64;
-                }
-            }
-        }
-        let (s, c) = beta.sin_cos();
-        let (c, s) = (F::from_f64(c), F::from_f64(-s));
+        b: usize,
+        r: &mut [F],
+        i: &mut [F],
+        phase: &PhaseLayer<F>,
+        m: Rot<F>,
+        scr: &mut Scratch<F>,
+    ) {
         let low = self.cost.low_bits();
         let xq = &self.plan.x_qubits;
-        // Two states: half-width rows keep the gathered slab (4 arrays) at the same bytes.
-        let w = F::ROW / 2;
-        let m = Rot { c, s };
-        for g in high_groups(self.n, low).into_iter().rev() {
-            if !(g.0..g.1).any(|q| xq[q]) {
-                continue;
+        if low >= 3 {
+            let src = self.cost.phase_source(phase, b, &mut scr.phase);
+            mix_block::<F, 2>([r, i], low, xq, m, &src);
+        } else {
+            self.cost.apply_phase(phase, b, r, i, &mut scr.phase);
+            for q in (0..low).filter(|&q| xq[q]) {
+                rotate(r, i, 1 << q, m.c, m.s);
             }
+        }
+    }
+
+    /// The X rotations of the high `groups`, one gathered sweep each; with `fuse`, ⟨C⟩ is
+    /// summed inside the last sweep and returned.
+    pub(crate) fn high_passes(
+        &self,
+        re: &mut [F],
+        im: &mut [F],
+        groups: &[(usize, usize)],
+        m: Rot<F>,
+        fuse: bool,
+    ) -> Option<f64> {
+        let xq = &self.plan.x_qubits;
+        let w = F::ROW;
+        let mut result = None;
+        let last = groups.len().wrapping_sub(1);
+        for (k, &g) in groups.iter().enumerate() {
             let on = &xq[g.0..g.1];
-            gb += for_each_slab(
-                [&mut *pr, &mut *pi, &mut *lr, &mut *li],
+            let here = fuse && k == last;
+            let e = for_each_slab(
+                [&mut *re, &mut *im],
                 g,
                 w,
                 self.parallel,
-                |[a, b, x, y], _| {
-                    mix_slab::<F, 4>([&mut a[..], &mut b[..], &mut x[..], &mut y[..]], w, on, m)
+                2,
+                |[r, i], base| {
+                    mix_slab::<F, 2>([&mut r[..], &mut i[..]], w, on, m);
+                    if here {
+                        self.cost
+                            .slab_energy(base, 1 << g.0, w, r, i)
+                            .unwrap_or(0.0)
+                    } else {
+                        0.0
+                    }
                 },
             );
+            if here {
+                result = Some(e);
+            }
         }
-        let inverse: PhaseLayer<F> = self.cost.prepare_phase(-gamma);
-        let bl = self.cost.block_len();
-        let parts = for_each_block(
-            [&mut *pr, &mut *pi, &mut *lr, &mut *li],
-            bl,
-            self.parallel,
-            || self.scratch(),
-            |b, [a, bi, x, y], scr| {
-                let mut beta_part = 0.0;
-                if low >= 3 {
-                    beta_part = mix_block::<F, 4>(
-                        [&mut *a, &mut *bi, &mut *x, &mut *y],
-                        low,
-                        xq,
-                        m,
-                        &PhaseSrc::None,
-                    );
-                } else {
-                    for q in (0..low).filter(|&q| xq[q]) {
-                        beta_part +=
-                            rotate_dual([&mut *a, &mut *bi, &mut *x, &mut *y], 1 << q, c, s);
-                    }
-                }
-                // Im⟨λ|C|φ⟩ and the inverse phase on both states in one sweep.
-                scr.cost.resize(bl, 0.0);
-                self.cost.fill_block_costs(b, &mut scr.cost);
-                let src = self.cost.phase_source(&inverse, b, &mut scr.phase);
-                let mut lanes = [0.0f64; 8];
-                if bl >= 8 {
-                    // Window by window, so the phase lookup is resolved once per 8 amplitudes
-                    // and the arithmetic vectorises.
-                    let quads = a
-                        .chunks_exact_mut(8)
-                        .zip(bi.chunks_exact_mut(8))
-                        .zip(x.chunks_exact_mut(8).zip(y.chunks_exact_mut(8)))
-                        .zip(scr.cost.chunks_exact(8));
-                    for (w, (((a, bi), (x, y)), cost)) in quads.enumerate() {
-                        let (cr, ci) = src
-                            .window(8 * w)
-                            .unwrap_or(([F::from_f64(1.0); 8], [F::default(); 8]));
-                        for k in 0..8 {
-                            let (pr, pi, lr, li) = (a[k], bi[k], x[k], y[k]);
-                            lanes[k] += cost[k] * (lr * pi - li * pr).to_f64();
-                            a[k] = pr * cr[k] - pi * ci[k];
-                            bi[k] = pr * ci[k] + pi * cr[k];
-                            x[k] = lr * cr[k] - li * ci[k];
-                            y[k] = lr * ci[k] + li * cr[k];
-                        }
-                    }
-                } else {
-                    for k in 0..bl {
-                        let (pr, pi, lr, li) = (a[k], bi[k], x[k], y[k]);
-                        lanes[k] += scr.cost[k] * (lr * pi - li * pr).to_f64();
-                        let (cr, ci) = src.at(k);
-                        a[k] = pr * cr - pi * ci;
-                        bi[k] = pr * ci + pi * cr;
-                        x[k] = lr * cr - li * ci;
-                        y[k] = lr * ci + li * cr;
-                    }
-                }
-                (beta_part, lanes.iter().sum::<f64>())
-            },
-        );
-        let (mut gg, mut gb_low) = (0.0, 0.0);
-        for (bp, gp) in parts {
-            gb_low += bp;
-            gg += gp;
-        }
-        (gb + gb_low, gg)
+        result
     }
 }
 
@@ -632,18 +520,6 @@ fn hop<F: Real>(re: &mut [F], im: &mut [F], a: usize, b: usize, c: F, s: F) {
     });
 }
 
-/// [`hop`] on φ and λ, returning `Im⟨λ|G|φ⟩` for the hop's generator G.
-fn hop_dual<F: Real>([pr, pi, lr, li]: [&mut [F]; 4], a: usize, b: usize, c: F, s: F) -> f64 {
-    let mut acc = 0.0;
-    for_each_hop_run(pr.len(), a, b, |u, v, run| {
-        for k in 0..run {
-            acc +=
-                turn_dual_at([&mut *pr, &mut *pi, &mut *lr, &mut *li], u + k, v + k, c, s).to_f64();
-        }
-    });
-    acc
-}
-
 /// Calls `f(u, v, run)` for every run of `run` consecutive pairs `(u + k, v + k)` with bit `a`
 /// set and bit `b` clear in `u`, `v = u ^ 2^a ^ 2^b`: a quarter of the state, in runs of
 /// `2^min(a, b)`.
@@ -651,7 +527,12 @@ fn hop_dual<F: Real>([pr, pi, lr, li]: [&mut [F]; 4], a: usize, b: usize, c: F, 
 /// Scanning every index and filtering (as before) spent ≈ 90 % of an XY-mixer QAOA run in the
 /// scan: `quboflow solve testdata/burma14_first5.tsp --solver qaoa --mixer xy-complete --p 3`
 /// (16 qubits, L-BFGS, 200 evaluations + 120 gradients) went from 13.2 s to 1.6 s.
-fn for_each_hop_run(len: usize, a: usize, b: usize, mut f: impl FnMut(usize, usize, usize)) {
+pub(crate) fn for_each_hop_run(
+    len: usize,
+    a: usize,
+    b: usize,
+    mut f: impl FnMut(usize, usize, usize),
+) {
     let (lo, hi) = (a.min(b), a.max(b));
     let run = 1usize << lo;
     // Insert a zero bit at `pos` (the pair index `t` skips bits `lo` and `hi`).

@@ -32,12 +32,13 @@ fn copy_row<F: Real>(dst: &mut [F], src: &[F]) {
     }
 }
 
-/// The qubit ranges of the high passes for `n` qubits with `low` low bits.
-pub(crate) fn high_groups(n: usize, low: usize) -> Vec<(usize, usize)> {
+/// The qubit ranges of the high passes for `n` qubits with `low` low bits, `bits` (normally
+/// [`HIGH_BITS`]; smaller in tests, to get several passes at small n) per pass.
+pub(crate) fn high_groups(n: usize, low: usize, bits: usize) -> Vec<(usize, usize)> {
     let mut groups = Vec::new();
     let mut lo = low;
     while lo < n {
-        let hi = (lo + HIGH_BITS).min(n);
+        let hi = (lo + bits).min(n);
         groups.push((lo, hi));
         lo = hi;
     }
@@ -163,13 +164,14 @@ where
 /// index of row 0, column 0 of the slab; row r starts at `base + r·2^lo`): the buffers hold
 /// `2^(hi-lo)` rows of `w` amplitudes (a multiple of 8 dividing `2^lo`), row `r` being the
 /// amplitudes whose bits `lo..hi` equal `r`, so qubit `lo + j` pairs elements `w << j` apart.
-/// Returns the
-/// sum of the results.
+/// Only the first `write_back` arrays are scattered back (the rest are read-only inputs).
+/// Returns the sum of the results.
 pub(crate) fn for_each_slab<F, const K: usize>(
     arrays: [&mut [F]; K],
     (lo, hi): (usize, usize),
     w: usize,
     parallel: bool,
+    write_back: usize,
     f: impl Fn(&mut [Vec<F>; K], usize) -> f64 + Sync + Send,
 ) -> f64
 where
@@ -214,7 +216,7 @@ where
                 }
             }
             acc += f(bufs, base + col);
-            for (buf, rows_k) in bufs.iter().zip(task.iter_mut()) {
+            for (buf, rows_k) in bufs.iter().zip(task.iter_mut()).take(write_back) {
                 for (src, dst) in buf.chunks_exact(w).zip(rows_k.iter_mut()) {
                     copy_row(&mut dst[col..col + w], src);
                 }
@@ -262,13 +264,20 @@ mod tests {
         for parallel in [false, true] {
             let (mut re, mut im) = (re0.clone(), im0.clone());
             let w = <f64 as Real>::ROW;
-            for g in high_groups(n, 14) {
-                for_each_slab([&mut re[..], &mut im[..]], g, w, parallel, |[br, bi], _| {
-                    for j in 0..g.1 - g.0 {
-                        rotate(br, bi, w << j, c, s);
-                    }
-                    0.0
-                });
+            for g in high_groups(n, 14, HIGH_BITS) {
+                for_each_slab(
+                    [&mut re[..], &mut im[..]],
+                    g,
+                    w,
+                    parallel,
+                    2,
+                    |[br, bi], _| {
+                        for j in 0..g.1 - g.0 {
+                            rotate(br, bi, w << j, c, s);
+                        }
+                        0.0
+                    },
+                );
             }
             let (mut pre, mut pim) = (re0.clone(), im0.clone());
             for q in 14..n {

@@ -50,6 +50,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod adjoint;
 pub mod angles;
 pub(crate) mod butterfly;
 pub mod circuit;

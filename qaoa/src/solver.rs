@@ -134,6 +134,8 @@ impl Qaoa {
             trotter_steps: self.trotter_steps,
             initial_state: self.initial_state,
             parallelism: Parallelism::Auto,
+            // Checkpoints when they fit; the gradient falls back to two states by itself.
+            low_memory_gradient: false,
         }
     }
 

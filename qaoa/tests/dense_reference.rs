@@ -280,6 +280,7 @@ fn check_xy<F: Real>(tol: f64) {
                 trotter_steps: trotter,
                 initial_state: initial,
                 parallelism: Parallelism::Auto,
+                ..Default::default()
             };
             let engine = Engine::<F>::new(&q, &opts).unwrap();
             let groups: Vec<(Vec<usize>, usize)> =

@@ -30,7 +30,11 @@ fn run<F: Real>(
 ) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
     let model = io::read(file, None, &ReadOptions::default())?;
     let q = &model.qubo;
-    let opts = EngineOptions::default();
+    // QAOA_LOW_MEMORY_GRADIENT=1 times the two-state gradient instead of the checkpointed one.
+    let opts = EngineOptions {
+        low_memory_gradient: std::env::var("QAOA_LOW_MEMORY_GRADIENT").is_ok(),
+        ..Default::default()
+    };
     let (build_s, engine) = best_of(repeats, || Engine::<F>::new(q, &opts));
     let engine = engine?;
     let angles = Angles {

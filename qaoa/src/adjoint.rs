@@ -1,0 +1,475 @@
+//! The exact gradient of ⟨C⟩ by the adjoint method, in two forms.
+//!
+//! Every derivative is `2·Im⟨λ|G|φ⟩` for a gate's generator G, with φ the state and λ the
+//! back-propagated `Cφ` at that gate, both taken at the same point of the circuit:
+//! `∂E/∂β_l = 2·Im⟨λ_l|B|φ_l⟩` after layer l and `∂E/∂γ_l = 2·Im⟨λ_{l-1}|C|φ_{l-1}⟩` before
+//! it (the phase commutes with C). X_q commutes with every X rotation, so a β term may be
+//! taken before or after any of the layer's rotations, as long as φ and λ are taken alike.
+//!
+//! * **Checkpointed** (the default where memory allows): the forward pass writes φ after the
+//!   low pass and after the whole layer of every layer into kept buffers; the backward pass
+//!   rotates only λ and reads φ from them. Cross terms are summed over a pass's buffer
+//!   before (or, against the earlier checkpoint, after) λ is rotated in it, so φ never moves.
+//!   Backwards a layer costs one rotation of λ plus a read-only cross sweep, instead of
+//!   rotating two states.
+//! * **Two-state**: φ and λ are undone together layer by layer; two statevectors in all.
+
+use crate::butterfly::{PhaseSrc, Rot, cross_block, cross_slab, mix_block, mix_slab};
+use crate::cost::PhaseLayer;
+use crate::engine::{Angles, Engine, for_each_hop_run};
+use crate::error::Result;
+use crate::kernel::{for_each_block, for_each_slab, rotate_dual, turn_dual_at};
+use crate::memory::check_memory;
+use crate::real::Real;
+use crate::state::StateVector;
+
+/// Where the checkpoints of a gradient live: buffer 0 holds the start state; layer `l`
+/// (0-based) writes φ after its low pass to `low(l)` and after the layer to `end(l)` (the
+/// same buffer when the layer has no high pass).
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    per_layer: usize,
+    states: usize,
+}
+
+impl Layout {
+    fn low(self, l: usize) -> usize {
+        1 + self.per_layer * l
+    }
+
+    fn end(self, l: usize) -> usize {
+        self.low(l) + self.per_layer - 1
+    }
+
+    /// φ before layer `l`.
+    fn before(self, l: usize) -> usize {
+        if l == 0 { 0 } else { self.end(l - 1) }
+    }
+}
+
+impl<F: Real> Engine<F> {
+    /// ⟨C⟩ and its exact gradient `[∂/∂γ_1 … ∂/∂γ_p, ∂/∂β_1 … ∂/∂β_p]` by the adjoint method.
+    ///
+    /// With the X mixer and memory for `2p + 2` statevectors (`p + 2` below 15 qubits) it keeps
+    /// φ after every pass and rotates only λ backwards (see the module notes); otherwise, or
+    /// with [`EngineOptions::low_memory_gradient`](crate::EngineOptions), it keeps two
+    /// statevectors and undoes both. The two agree to rounding (tested).
+    pub fn gradient(&self, angles: &Angles) -> Result<(f64, Vec<f64>)> {
+        angles.validate()?;
+        match self.checkpoint_layout(angles.depth()) {
+            Some(layout) => Ok(self.gradient_checkpointed(angles, layout)),
+            None => self.gradient_two_state(angles),
+        }
+    }
+
+    /// The checkpoint layout, when the checkpointed gradient applies and fits in memory.
+    fn checkpoint_layout(&self, p: usize) -> Option<Layout> {
+        let groups = self.active_high_groups().len();
+        // Two high groups are the most a layer can have with one low and one end checkpoint
+        // (the first group's terms are taken against the low one, the last's against the end).
+        if self.low_memory_gradient
+            || !self.plan.pairs.is_empty()
+            || self.cost.low_bits() < 3
+            || groups > 2
+        {
+            return None;
+        }
+        let per_layer = if groups == 0 { 1 } else { 2 };
+        let states = 1 + per_layer * p;
+        // The checkpoints and λ, less the checkpoints already held from an earlier call.
+        let held = self.checkpoints.lock().map(|v| v.len()).unwrap_or(0);
+        check_memory(
+            self.n,
+            F::PRECISION,
+            (states + 1).saturating_sub(held).max(1) as u64,
+        )
+        .ok()?;
+        Some(Layout { per_layer, states })
+    }
+
+    /// λ = Cφ and E = ⟨φ|C|φ⟩ in one pass that reads φ and writes λ.
+    fn apply_cost(&self, phi: &mut StateVector<F>, lam: &mut StateVector<F>) -> f64 {
+        let bl = self.cost.block_len();
+        for_each_block(
+            [
+                &mut lam.re[..],
+                &mut lam.im[..],
+                &mut phi.re[..],
+                &mut phi.im[..],
+            ],
+            bl,
+            self.parallel,
+            Vec::<f64>::new,
+            |b, [lr, li, pr, pi], buf| {
+                buf.resize(bl, 0.0);
+                self.cost.fill_block_costs(b, buf);
+                let mut acc = 0.0;
+                for k in 0..bl {
+                    let (rf, imf, c) = (pr[k].to_f64(), pi[k].to_f64(), buf[k]);
+                    acc += (rf * rf + imf * imf) * c;
+                    lr[k] = F::from_f64(rf * c);
+                    li[k] = F::from_f64(imf * c);
+                }
+                acc
+            },
+        )
+        .iter()
+        .sum()
+    }
+
+    fn gradient_checkpointed(&self, angles: &Angles, layout: Layout) -> (f64, Vec<f64>) {
+        let p = angles.depth();
+        let mut st: Vec<StateVector<F>> = self
+            .checkpoints
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default();
+        st.truncate(layout.states);
+        while st.len() < layout.states {
+            st.push(self.pooled_buffer());
+        }
+        self.reset(&mut st[0]);
+        for l in 0..p {
+            let (head, tail) = st.split_at_mut(layout.low(l));
+            let src = &head[layout.before(l)];
+            let (low, end) = tail.split_at_mut(1);
+            let end = if layout.per_layer == 2 {
+                Some(&mut end[0])
+            } else {
+                None
+            };
+            self.forward_into(src, &mut low[0], end, angles.gamma[l], angles.beta[l]);
+        }
+        let mut lam = self.pooled_buffer();
+        let energy = self.apply_cost(&mut st[layout.end(p - 1)], &mut lam);
+        let mut grad = vec![0.0; 2 * p];
+        let groups = self.active_high_groups();
+        for l in (0..p).rev() {
+            let m = Rot::<F>::of(angles.beta[l]).inverse();
+            let xq = &self.plan.x_qubits;
+            let mut gb = 0.0;
+            // The high passes, last group first. Against φ after the layer the terms are taken
+            // before λ turns; against φ after the low pass (the first of two groups), after.
+            let w = F::ROW / 2;
+            for (k, &g) in groups.iter().enumerate().rev() {
+                let (against, before) = if k + 1 == groups.len() {
+                    (layout.end(l), true)
+                } else {
+                    (layout.low(l), false)
+                };
+                let on = &xq[g.0..g.1];
+                let phi = &mut st[against];
+                gb += for_each_slab(
+                    [
+                        &mut lam.re[..],
+                        &mut lam.im[..],
+                        &mut phi.re[..],
+                        &mut phi.im[..],
+                    ],
+                    g,
+                    w,
+                    self.parallel,
+                    2,
+                    |[lr, li, pr, pi], _| {
+                        let mut t = 0.0;
+                        if before {
+                            t += cross_slab::<F, 4>(
+                                [&mut pr[..], &mut pi[..], &mut lr[..], &mut li[..]],
+                                w,
+                                on,
+                            );
+                        }
+                        mix_slab::<F, 2>([&mut lr[..], &mut li[..]], w, on, m);
+                        if !before {
+                            t += cross_slab::<F, 4>(
+                                [&mut pr[..], &mut pi[..], &mut lr[..], &mut li[..]],
+                                w,
+                                on,
+                            );
+                        }
+                        t
+                    },
+                );
+            }
+            let (head, tail) = st.split_at_mut(layout.low(l));
+            let (gbl, gg) = self.backward_low(
+                &mut lam,
+                &mut tail[0],
+                &mut head[layout.before(l)],
+                angles.gamma[l],
+                m,
+            );
+            grad[l] = 2.0 * gg;
+            grad[p + l] = 2.0 * (gb + gbl);
+        }
+        if let Ok(mut keep) = self.checkpoints.lock() {
+            *keep = st;
+        }
+        self.recycle(lam);
+        (energy, grad)
+    }
+
+    /// One layer from `src` into `low` (φ after the low pass), then, with `end`, a copy into
+    /// `end` and the high passes there. `src` is left as it was.
+    fn forward_into(
+        &self,
+        src: &StateVector<F>,
+        low: &mut StateVector<F>,
+        end: Option<&mut StateVector<F>>,
+        gamma: f64,
+        beta: f64,
+    ) {
+        let phase: PhaseLayer<F> = self.cost.prepare_phase(gamma);
+        let m = Rot::of(beta);
+        let bl = self.cost.block_len();
+        let copy_in = |b: usize, r: &mut [F], i: &mut [F]| {
+            r.copy_from_slice(&src.re[b * bl..(b + 1) * bl]);
+            i.copy_from_slice(&src.im[b * bl..(b + 1) * bl]);
+        };
+        match end {
+            None => {
+                for_each_block(
+                    [&mut low.re[..], &mut low.im[..]],
+                    bl,
+                    self.parallel,
+                    || self.scratch(),
+                    |b, [r, i], scr| {
+                        copy_in(b, r, i);
+                        self.low_block(b, r, i, &phase, m, scr);
+                    },
+                );
+            }
+            Some(end) => {
+                for_each_block(
+                    [
+                        &mut low.re[..],
+                        &mut low.im[..],
+                        &mut end.re[..],
+                        &mut end.im[..],
+                    ],
+                    bl,
+                    self.parallel,
+                    || self.scratch(),
+                    |b, [r, i, er, ei], scr| {
+                        copy_in(b, r, i);
+                        self.low_block(b, r, i, &phase, m, scr);
+                        er.copy_from_slice(r);
+                        ei.copy_from_slice(i);
+                    },
+                );
+                let groups = self.active_high_groups();
+                self.high_passes(&mut end.re, &mut end.im, &groups, m, false);
+            }
+        }
+    }
+
+    /// The low pass of a layer backwards on λ alone: the β terms of the low qubits against
+    /// φ after the low pass, the inverse rotations, the inverse phase, and the γ term against
+    /// φ before the layer. Returns `(Im⟨λ|B_low|φ⟩, Im⟨λ|C|φ⟩)`.
+    fn backward_low(
+        &self,
+        lam: &mut StateVector<F>,
+        after_low: &mut StateVector<F>,
+        before: &mut StateVector<F>,
+        gamma: f64,
+        m: Rot<F>,
+    ) -> (f64, f64) {
+        let low = self.cost.low_bits();
+        let xq = &self.plan.x_qubits;
+        let inverse: PhaseLayer<F> = self.cost.prepare_phase(-gamma);
+        let bl = self.cost.block_len();
+        let parts = for_each_block(
+            [
+                &mut lam.re[..],
+                &mut lam.im[..],
+                &mut after_low.re[..],
+                &mut after_low.im[..],
+                &mut before.re[..],
+                &mut before.im[..],
+            ],
+            bl,
+            self.parallel,
+            || self.scratch(),
+            |b, [lr, li, ar, ai, pr, pi], scr| {
+                let beta_part =
+                    cross_block::<F, 4>([&mut *ar, &mut *ai, &mut *lr, &mut *li], low, xq);
+                mix_block::<F, 2>([&mut *lr, &mut *li], low, xq, m, &PhaseSrc::None);
+                scr.cost.resize(bl, 0.0);
+                self.cost.fill_block_costs(b, &mut scr.cost);
+                let src = self.cost.phase_source(&inverse, b, &mut scr.phase);
+                // Window by window, so the phase lookup is resolved once per 8 amplitudes and
+                // the arithmetic vectorises (low ≥ 3 here).
+                let mut lanes = [0.0f64; 8];
+                let quads = lr
+                    .chunks_exact_mut(8)
+                    .zip(li.chunks_exact_mut(8))
+                    .zip(pr.chunks_exact(8).zip(pi.chunks_exact(8)))
+                    .zip(scr.cost.chunks_exact(8));
+                for (w, ((x, y), (a, bi)), cost) in quads.enumerate().map(|(w, (q, c))| (w, q, c)) {
+                    let (cr, ci) = src
+                        .window(8 * w)
+                        .unwrap_or(([F::from_f64(1.0); 8], [F::default(); 8]));
+                    for k in 0..8 {
+                        let (ur, ui) = (x[k] * cr[k] - y[k] * ci[k], x[k] * ci[k] + y[k] * cr[k]);
+                        x[k] = ur;
+                        y[k] = ui;
+                        lanes[k] += cost[k] * (ur * bi[k] - ui * a[k]).to_f64();
+                    }
+                }
+                (beta_part, lanes.iter().sum::<f64>())
+            },
+        );
+        let (mut gb, mut gg) = (0.0, 0.0);
+        for (bp, gp) in parts {
+            gb += bp;
+            gg += gp;
+        }
+        (gb, gg)
+    }
+
+    /// The two-state adjoint gradient: φ and λ = Cφ are both undone layer by layer; every
+    /// derivative is accumulated inside the passes that undo the layer (no extra sweeps).
+    fn gradient_two_state(&self, angles: &Angles) -> Result<(f64, Vec<f64>)> {
+        check_memory(self.n, F::PRECISION, 2)?;
+        let p = angles.depth();
+        let mut phi = self.pooled_initial();
+        self.apply_layers(&mut phi, angles);
+        let mut lam = self.pooled_buffer();
+        let energy = self.apply_cost(&mut phi, &mut lam);
+        let mut grad = vec![0.0; 2 * p];
+        for l in (0..p).rev() {
+            let (gb, gg) = self.layer_backward(&mut phi, &mut lam, angles.gamma[l], angles.beta[l]);
+            grad[l] = 2.0 * gg;
+            grad[p + l] = 2.0 * gb;
+        }
+        self.recycle(phi);
+        self.recycle(lam);
+        Ok((energy, grad))
+    }
+
+    /// Undoes one layer on φ and λ; returns `(Im⟨λ|B|φ⟩, Im⟨λ|C|φ⟩)` at the right points.
+    fn layer_backward(
+        &self,
+        phi: &mut StateVector<F>,
+        lam: &mut StateVector<F>,
+        gamma: f64,
+        beta: f64,
+    ) -> (f64, f64) {
+        let mut gb = 0.0;
+        let (pr, pi) = (&mut phi.re[..], &mut phi.im[..]);
+        let (lr, li) = (&mut lam.re[..], &mut lam.im[..]);
+        if !self.plan.pairs.is_empty() {
+            let steps = self.plan.trotter_steps;
+            let theta = beta / steps as f64;
+            let (s, c) = theta.sin_cos();
+            let (c, s) = (F::from_f64(c), F::from_f64(-s));
+            for _ in 0..steps {
+                for &(a, b) in self.plan.pairs.iter().rev() {
+                    gb += hop_dual([&mut *pr, &mut *pi, &mut *lr, &mut *li], a, b, c, s)
+                        / steps as f64;
+                }
+            }
+        }
+        let (s, c) = beta.sin_cos();
+        let (c, s) = (F::from_f64(c), F::from_f64(-s));
+        let low = self.cost.low_bits();
+        let xq = &self.plan.x_qubits;
+        // Two states: half-width rows keep the gathered slab (4 arrays) at the same bytes.
+        let w = F::ROW / 2;
+        let m = Rot { c, s };
+        for g in self.active_high_groups().into_iter().rev() {
+            let on = &xq[g.0..g.1];
+            gb += for_each_slab(
+                [&mut *pr, &mut *pi, &mut *lr, &mut *li],
+                g,
+                w,
+                self.parallel,
+                4,
+                |[a, b, x, y], _| {
+                    mix_slab::<F, 4>([&mut a[..], &mut b[..], &mut x[..], &mut y[..]], w, on, m)
+                },
+            );
+        }
+        let inverse: PhaseLayer<F> = self.cost.prepare_phase(-gamma);
+        let bl = self.cost.block_len();
+        let parts = for_each_block(
+            [&mut *pr, &mut *pi, &mut *lr, &mut *li],
+            bl,
+            self.parallel,
+            || self.scratch(),
+            |b, [a, bi, x, y], scr| {
+                let mut beta_part = 0.0;
+                if low >= 3 {
+                    beta_part = mix_block::<F, 4>(
+                        [&mut *a, &mut *bi, &mut *x, &mut *y],
+                        low,
+                        xq,
+                        m,
+                        &PhaseSrc::None,
+                    );
+                } else {
+                    for q in (0..low).filter(|&q| xq[q]) {
+                        beta_part +=
+                            rotate_dual([&mut *a, &mut *bi, &mut *x, &mut *y], 1 << q, c, s);
+                    }
+                }
+                // Im⟨λ|C|φ⟩ and the inverse phase on both states in one sweep.
+                scr.cost.resize(bl, 0.0);
+                self.cost.fill_block_costs(b, &mut scr.cost);
+                let src = self.cost.phase_source(&inverse, b, &mut scr.phase);
+                let mut lanes = [0.0f64; 8];
+                if bl >= 8 {
+                    // Window by window, so the phase lookup is resolved once per 8 amplitudes
+                    // and the arithmetic vectorises.
+                    let quads = a
+                        .chunks_exact_mut(8)
+                        .zip(bi.chunks_exact_mut(8))
+                        .zip(x.chunks_exact_mut(8).zip(y.chunks_exact_mut(8)))
+                        .zip(scr.cost.chunks_exact(8));
+                    for (w, (((a, bi), (x, y)), cost)) in quads.enumerate() {
+                        let (cr, ci) = src
+                            .window(8 * w)
+                            .unwrap_or(([F::from_f64(1.0); 8], [F::default(); 8]));
+                        for k in 0..8 {
+                            let (pr, pi, lr, li) = (a[k], bi[k], x[k], y[k]);
+                            lanes[k] += cost[k] * (lr * pi - li * pr).to_f64();
+                            a[k] = pr * cr[k] - pi * ci[k];
+                            bi[k] = pr * ci[k] + pi * cr[k];
+                            x[k] = lr * cr[k] - li * ci[k];
+                            y[k] = lr * ci[k] + li * cr[k];
+                        }
+                    }
+                } else {
+                    for k in 0..bl {
+                        let (pr, pi, lr, li) = (a[k], bi[k], x[k], y[k]);
+                        lanes[k] += scr.cost[k] * (lr * pi - li * pr).to_f64();
+                        let (cr, ci) = src.at(k);
+                        a[k] = pr * cr - pi * ci;
+                        bi[k] = pr * ci + pi * cr;
+                        x[k] = lr * cr - li * ci;
+                        y[k] = lr * ci + li * cr;
+                    }
+                }
+                (beta_part, lanes.iter().sum::<f64>())
+            },
+        );
+        let (mut gg, mut gb_low) = (0.0, 0.0);
+        for (bp, gp) in parts {
+            gb_low += bp;
+            gg += gp;
+        }
+        (gb + gb_low, gg)
+    }
+}
+
+/// [`hop`] on φ and λ, returning `Im⟨λ|G|φ⟩` for the hop's generator G.
+fn hop_dual<F: Real>([pr, pi, lr, li]: [&mut [F]; 4], a: usize, b: usize, c: F, s: F) -> f64 {
+    let mut acc = 0.0;
+    for_each_hop_run(pr.len(), a, b, |u, v, run| {
+        for k in 0..run {
+            acc +=
+                turn_dual_at([&mut *pr, &mut *pi, &mut *lr, &mut *li], u + k, v + k, c, s).to_f64();
+        }
+    });
+    acc
+}
