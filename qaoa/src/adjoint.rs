@@ -473,3 +473,64 @@ fn hop_dual<F: Real>([pr, pi, lr, li]: [&mut [F]; 4], a: usize, b: usize, c: F, 
     });
     acc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EngineOptions;
+    use quboflow::testing::random_qubo;
+
+    /// Several high passes at a small n: 19 qubits with 3 (two passes: the first group's
+    /// terms are taken against the low checkpoint) or 2 qubits per pass (three passes: the
+    /// two-state method runs).
+    #[test]
+    fn checkpoints_cover_two_high_passes_and_step_aside_for_three() {
+        let q = random_qubo(19, 0.2, false, 5);
+        let angles = Angles {
+            gamma: vec![0.31, -0.52, 0.17],
+            beta: vec![0.74, 0.41, -0.23],
+        };
+        let reference = {
+            let opts = EngineOptions {
+                low_memory_gradient: true,
+                ..Default::default()
+            };
+            Engine::<f64>::new(&q, &opts)
+                .unwrap()
+                .gradient(&angles)
+                .unwrap()
+        };
+        for (bits, passes, checkpointed) in [(3, 2, true), (2, 3, false), (5, 1, true)] {
+            let mut engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
+            engine.high_bits = bits;
+            assert_eq!(engine.active_high_groups().len(), passes);
+            assert_eq!(engine.checkpoint_layout(3).is_some(), checkpointed);
+            let (e, g) = engine.gradient(&angles).unwrap();
+            assert!((e - reference.0).abs() < 1e-10 * (1.0 + e.abs()));
+            let scale = reference.1.iter().fold(1.0f64, |m, g| m.max(g.abs()));
+            for (k, (a, b)) in g.iter().zip(&reference.1).enumerate() {
+                assert!(
+                    (a - b).abs() < 1e-9 * scale,
+                    "{bits} bits per pass, component {k}: {a} vs {b}"
+                );
+            }
+            // The state itself does not depend on how the passes are cut.
+            let s = engine.state(&angles).unwrap();
+            assert!((engine.expectation_of(&s) - e).abs() < 1e-10 * (1.0 + e.abs()));
+        }
+    }
+
+    #[test]
+    fn checkpoints_are_kept_for_the_next_call() {
+        let q = random_qubo(16, 0.3, true, 9);
+        let engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
+        let angles = Angles {
+            gamma: vec![0.2, 0.3],
+            beta: vec![0.4, 0.1],
+        };
+        let first = engine.gradient(&angles).unwrap();
+        let layout = engine.checkpoint_layout(2).unwrap();
+        assert_eq!(engine.checkpoints.lock().unwrap().len(), layout.states);
+        assert_eq!(engine.gradient(&angles).unwrap(), first);
+    }
+}

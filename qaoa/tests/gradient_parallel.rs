@@ -52,7 +52,69 @@ fn adjoint_gradient_matches_finite_differences_x_mixer() {
         (17, false),
     ] {
         let q = random_qubo(n, 0.4, integer, 900 + n as u64);
-        check_gradient(&q, &EngineOptions::default(), &angles3(), 1e-6);
+        // Both gradient forms: checkpoints (the default) and two states.
+        for low_memory_gradient in [false, true] {
+            let opts = EngineOptions {
+                low_memory_gradient,
+                ..Default::default()
+            };
+            check_gradient(&q, &opts, &angles3(), 1e-6);
+        }
+    }
+}
+
+#[test]
+fn checkpointed_and_two_state_gradients_agree() {
+    // 19 qubits: a low pass and one high pass of 5 qubits; p = 4; both phase paths, both
+    // drivers. The two methods take different routes, so they agree to rounding only.
+    let angles = Angles {
+        gamma: vec![0.31, -0.52, 0.17, 0.44],
+        beta: vec![0.74, 0.41, -0.23, 0.05],
+    };
+    for (integer, parallelism) in [(true, Parallelism::Serial), (false, Parallelism::Parallel)] {
+        let q = random_qubo(19, 0.2, integer, 77);
+        let run = |low_memory_gradient| {
+            let opts = EngineOptions {
+                low_memory_gradient,
+                parallelism,
+                ..Default::default()
+            };
+            Engine::<f64>::new(&q, &opts)
+                .unwrap()
+                .gradient(&angles)
+                .unwrap()
+        };
+        let (e_ck, g_ck) = run(false);
+        let (e_two, g_two) = run(true);
+        assert!((e_ck - e_two).abs() < 1e-10 * (1.0 + e_two.abs()));
+        let scale = g_two.iter().fold(1.0f64, |m, g| m.max(g.abs()));
+        for (k, (a, b)) in g_ck.iter().zip(&g_two).enumerate() {
+            assert!((a - b).abs() < 1e-9 * scale, "component {k}: {a} vs {b}");
+        }
+    }
+}
+
+#[test]
+fn complex64_gradient_follows_complex128() {
+    let q = random_qubo(12, 0.4, false, 12);
+    let (e64, g64) = Engine::<f64>::new(&q, &EngineOptions::default())
+        .unwrap()
+        .gradient(&angles3())
+        .unwrap();
+    for low_memory_gradient in [false, true] {
+        let opts = EngineOptions {
+            low_memory_gradient,
+            ..Default::default()
+        };
+        let (e32, g32) = Engine::<f32>::new(&q, &opts)
+            .unwrap()
+            .gradient(&angles3())
+            .unwrap();
+        let scale = 1.0 + e64.abs() + g64.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+        assert!((e32 - e64).abs() < 1e-4 * scale, "{e32} vs {e64}");
+        for (a, b) in g32.iter().zip(&g64) {
+            assert!((a - b).abs() < 1e-4 * scale, "{a} vs {b}");
+        }
     }
 }
 
