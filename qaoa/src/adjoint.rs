@@ -58,7 +58,13 @@ impl<F: Real> Engine<F> {
         angles.validate()?;
         match self.checkpoint_layout(angles.depth()) {
             Some(layout) => Ok(self.gradient_checkpointed(angles, layout)),
-            None => self.gradient_two_state(angles),
+            None => {
+                // Checkpoints from an earlier, shallower call would only crowd the two states.
+                if let Ok(mut held) = self.checkpoints.lock() {
+                    held.clear();
+                }
+                self.gradient_two_state(angles)
+            }
         }
     }
 

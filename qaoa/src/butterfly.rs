@@ -340,7 +340,8 @@ fn low3_kernel<F: Real, const A: usize, const FMA: bool, const ROT: bool>(
 ) -> f64 {
     let nwin = arrs[0].len() / LANES;
     // The next sub-block (or block) is requested while this one is worked on: this first
-    // sweep is the one that waits for DRAM.
+    // sweep is the one that waits for DRAM (`perf`: a third of the low pass stalled on its
+    // loads). n = 24, one thread, three interleaved runs: 86 ms per layer against 90 ms.
     let ahead = arrs[0].len();
     let mut acc = [0.0f64; LANES];
     for w in 0..nwin {

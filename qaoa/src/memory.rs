@@ -18,7 +18,8 @@ pub fn memory_required(n: usize, precision: Precision) -> u64 {
     memory_for(n, precision, 1)
 }
 
-/// Bytes needed with `states` statevectors alive at once (the adjoint gradient keeps two).
+/// Bytes needed with `states` statevectors alive at once (the adjoint gradient keeps two, or
+/// `2p + 2` with checkpoints).
 pub fn memory_for(n: usize, precision: Precision, states: u64) -> u64 {
     let n = n.min(63) as u32;
     let amps = 1u64 << n;

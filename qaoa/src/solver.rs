@@ -191,7 +191,7 @@ impl Qaoa {
                 Error::OutOfMemory { .. } => Error::InvalidParameter {
                     name: "optimizer",
                     reason: format!(
-                        "{e}; lbfgs uses the adjoint gradient, which keeps two statevectors: choose cobyla, nelder-mead or spsa (one statevector) or complex64"
+                        "{e}; lbfgs uses the adjoint gradient, which keeps at least two statevectors (more, for speed, only where they fit): choose cobyla, nelder-mead or spsa (one statevector) or complex64"
                     ),
                 },
                 e => e,

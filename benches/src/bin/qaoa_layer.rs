@@ -4,6 +4,10 @@
 //!
 //! `qaoa_layer FILE PRECISION THREADS P REPEATS`  — FILE is any model file (e.g. a Gset graph);
 //! `qaoa_layer --bandwidth THREADS MIB`           — in-place read+write sweep bandwidth.
+//!
+//! The gradient is the default checkpointed one; `QAOA_LOW_MEMORY_GRADIENT=1` times the
+//! two-state form instead, e.g. `QAOA_LOW_MEMORY_GRADIENT=1 qaoa_layer reg3_24.gset
+//! complex128 1 4 3`; `QAOA_ONLY_GRAD` / `QAOA_ONLY_LAYERS` time only that part.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
