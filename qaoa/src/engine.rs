@@ -231,9 +231,7 @@ impl<F: Real> Engine<F> {
 
     /// The start state (|+⟩ⁿ, Dicke/W per group, or a feasible basis state).
     pub fn initial_state(&self) -> StateVector<F> {
-        let len = 1usize << self.n;
-        let mut s =
-            StateVector::from_parts(self.n, vec![F::default(); len], vec![F::default(); len]);
+        let mut s = StateVector::zeroed(self.n);
         self.reset(&mut s);
         s
     }
@@ -278,10 +276,7 @@ impl<F: Real> Engine<F> {
     /// A buffer of the right size with unspecified contents.
     pub(crate) fn pooled_buffer(&self) -> StateVector<F> {
         let reused = self.pool.lock().ok().and_then(|mut p| p.pop());
-        reused.unwrap_or_else(|| {
-            let len = 1usize << self.n;
-            StateVector::from_parts(self.n, vec![F::default(); len], vec![F::default(); len])
-        })
+        reused.unwrap_or_else(|| StateVector::zeroed(self.n))
     }
 
     pub(crate) fn recycle(&self, s: StateVector<F>) {

