@@ -316,7 +316,7 @@ fn im_lanes<F: Real, const MB: usize>(pr: &V<F>, pi: &V<F>, lr: &V<F>, li: &V<F>
 /// nothing is dereferenced and an address outside the state is simply ignored by the CPU).
 #[inline(always)]
 #[allow(unsafe_code)]
-fn prefetch<F>(base: &[F], offset: usize) {
+pub(crate) fn prefetch<F>(base: &[F], offset: usize) {
     #[cfg(target_arch = "x86_64")]
     {
         let p = base.as_ptr().wrapping_add(offset) as *const i8;

@@ -23,6 +23,7 @@ use quboflow::Qubo;
 
 use crate::butterfly::PhaseSrc;
 use crate::real::Real;
+use crate::state::zeroed_buffer;
 
 /// Qubits per contiguous low block.
 pub(crate) const LOW_BITS: usize = 14;
@@ -175,7 +176,7 @@ impl CostModel {
             }
         };
         let index = if levels <= 256 {
-            let mut idx = vec![0u8; len];
+            let mut idx: Vec<u8> = zeroed_buffer(len);
             let run = |(b, chunk): (usize, &mut [u8])| fill(b, &mut |l, k| chunk[l] = k as u8);
             if parallel {
                 idx.par_chunks_mut(block_len).enumerate().for_each(run);
@@ -184,7 +185,7 @@ impl CostModel {
             }
             CostIndex::U8(idx)
         } else {
-            let mut idx = vec![0u16; len];
+            let mut idx: Vec<u16> = zeroed_buffer(len);
             let run = |(b, chunk): (usize, &mut [u16])| fill(b, &mut |l, k| chunk[l] = k as u16);
             if parallel {
                 idx.par_chunks_mut(block_len).enumerate().for_each(run);

@@ -16,10 +16,17 @@
 
 use rayon::prelude::*;
 
+use crate::butterfly::prefetch;
 use crate::real::Real;
 
 /// Qubits per high pass: a gathered slab of 2^10 rows × 512 B × 2 arrays is 1 MiB.
 pub(crate) const HIGH_BITS: usize = 10;
+
+/// Rows ahead of the one being gathered whose lines are requested early: the rows lie 2^lo
+/// amplitudes apart, out of any hardware prefetcher's reach, so without it each row waits for
+/// DRAM on its own. n = 24, three interleaved runs (with the index on huge pages too): 82 vs
+/// 85 ms per layer on one thread, 43 vs 47.5 ms on two.
+const GATHER_AHEAD: usize = 8;
 
 /// Copies one gathered row in 64-byte pieces: inlined vector moves, where `copy_from_slice`
 /// of the whole row became a `memmove` call per row (a third of the time at n = 20).
@@ -211,7 +218,12 @@ where
         let mut acc = 0.0;
         for col in (0..piece).step_by(w) {
             for (buf, rows_k) in bufs.iter_mut().zip(task.iter()) {
-                for (dst, src) in buf.chunks_exact_mut(w).zip(rows_k.iter()) {
+                for (r, (dst, src)) in buf.chunks_exact_mut(w).zip(rows_k.iter()).enumerate() {
+                    if let Some(ahead) = rows_k.get(r + GATHER_AHEAD) {
+                        for k in (0..w).step_by(8) {
+                            prefetch(ahead, col + k);
+                        }
+                    }
                     copy_row(dst, &src[col..col + w]);
                 }
             }
