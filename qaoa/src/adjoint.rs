@@ -11,7 +11,12 @@
 //!   rotates only λ and reads φ from them. Cross terms are summed over a pass's buffer
 //!   before (or, against the earlier checkpoint, after) λ is rotated in it, so φ never moves.
 //!   Backwards a layer costs one rotation of λ plus a read-only cross sweep, instead of
-//!   rotating two states.
+//!   rotating two states. Measured (`qaoa_layer`, 3-regular Max-Cut, p = 4, one thread):
+//!   3.6–4.0 evaluations of ⟨C⟩ at n = 22–24 against 4.9–5.0 for the two-state form. What
+//!   remains is mostly the high pass backwards (gathering λ and φ, about three times a
+//!   forward high pass); tried and not kept: φ kept in slab order (contiguous reads, one more
+//!   state per layer), the gather split into wide reads and half-width slabs, the two-state
+//!   kernel on the gathered slab, and splitting the high qubits into two passes.
 //! * **Two-state**: φ and λ are undone together layer by layer; two statevectors in all.
 
 use crate::butterfly::{PhaseSrc, Rot, cross_block, cross_slab, mix_block, mix_slab};
@@ -123,6 +128,8 @@ impl<F: Real> Engine<F> {
         .sum()
     }
 
+    /// The checkpointed gradient (see the module notes); the buffers stay in
+    /// `self.checkpoints` for the next call.
     fn gradient_checkpointed(&self, angles: &Angles, layout: Layout) -> (f64, Vec<f64>) {
         let p = angles.depth();
         let mut st: Vec<StateVector<F>> = self

@@ -6,12 +6,11 @@ use rand::{Rng, SeedableRng};
 use crate::real::Real;
 
 /// A zeroed buffer of `len` values (amplitudes, cost index). On Linux, buffers of 4 MiB and
-/// more are advised for
-/// transparent huge pages before their first touch (`MADV_HUGEPAGE`; most distributions
-/// enable THP only on request): the high passes gather 1024 rows 2^14 amplitudes apart,
-/// each on its own 4 KiB page (and the last one reads the cost index the same way), and the
-/// TLB misses cost more than the arithmetic. n = 24, one thread: the layer 87 → 80 ms.
-/// Where the kernel refuses (THP disabled), nothing changes.
+/// more are advised for transparent huge pages before their first touch (`MADV_HUGEPAGE`;
+/// most distributions enable THP only on request): the high passes gather 1024 rows 2^14
+/// amplitudes apart, each on its own 4 KiB page (the last one reads the cost index the same
+/// way), and the TLB misses cost more than the arithmetic. n = 24, one thread: the layer
+/// 87 → 80 ms. Where the kernel refuses (THP disabled), nothing changes.
 pub(crate) fn zeroed_buffer<T: Clone + Default>(len: usize) -> Vec<T> {
     let v = vec![T::default(); len];
     advise_huge_pages(&v);
