@@ -23,7 +23,8 @@ use crate::error::{Error, Result};
 #[serde(rename_all = "kebab-case")]
 pub enum OptimizerKind {
     /// L-BFGS with a Moré–Thuente line search, on the exact adjoint gradient. The default
-    /// (the simulator gives exact gradients at ≈ 3 evaluations each).
+    /// (the simulator gives exact gradients at ≈ 4 evaluations each; every point the line
+    /// search visits costs one gradient call, which also answers its cost).
     #[default]
     Lbfgs,
     /// Nelder–Mead simplex (derivative-free), initial simplex steps of 0.1 rad.
@@ -65,6 +66,9 @@ impl std::str::FromStr for OptimizerKind {
 /// ⟨C⟩ and its gradient at a point.
 pub(crate) type GradientFn<'a> = &'a dyn Fn(&[f64]) -> Result<(f64, Vec<f64>)>;
 
+/// A computed point: the angles, ⟨C⟩ there, and the gradient if one was computed.
+type Memo = (Vec<f64>, f64, Option<Vec<f64>>);
+
 /// Evaluation budget, history and best point of one optimisation.
 pub(crate) struct Objective<'a> {
     value: &'a dyn Fn(&[f64]) -> Result<f64>,
@@ -78,6 +82,13 @@ pub(crate) struct Objective<'a> {
     pub grad_evals: Cell<usize>,
     pub stop: Cell<Option<Termination>>,
     pub error: RefCell<Option<Error>>,
+    /// The last point computed: ⟨C⟩ there and, if it came from a gradient call, the gradient.
+    /// argmin's L-BFGS asks for the cost and then (often twice) the gradient at the same
+    /// point; with the memo one adjoint gradient answers all three.
+    memo: RefCell<Option<Memo>>,
+    /// Answer cost requests with a gradient call (set for L-BFGS, which always follows a
+    /// cost with the gradient at the same point).
+    gradient_first: Cell<bool>,
 }
 
 impl<'a> Objective<'a> {
@@ -98,6 +109,16 @@ impl<'a> Objective<'a> {
             grad_evals: Cell::new(0),
             stop: Cell::new(None),
             error: RefCell::new(None),
+            memo: RefCell::new(None),
+            gradient_first: Cell::new(false),
+        }
+    }
+
+    /// ⟨C⟩ (and the gradient, if it was computed) at `x` when `x` is the last point computed.
+    fn recall(&self, x: &[f64]) -> Option<(f64, Option<Vec<f64>>)> {
+        match &*self.memo.borrow() {
+            Some((at, f, g)) if at.as_slice() == x => Some((*f, g.clone())),
+            _ => None,
         }
     }
 
@@ -123,14 +144,22 @@ impl<'a> Objective<'a> {
         self.clock.advance(1, Some(best.1));
     }
 
-    /// ⟨C⟩ at `x`, or `None` when the optimisation must end.
+    /// ⟨C⟩ at `x`, or `None` when the optimisation must end. The point just computed is
+    /// answered from memory (not counted again).
     pub(crate) fn eval(&self, x: &[f64]) -> Option<f64> {
+        if let Some((f, _)) = self.recall(x) {
+            return Some(f);
+        }
+        if self.gradient_first.get() {
+            return self.eval_grad(x).map(|(f, _)| f);
+        }
         if !self.may_continue() {
             return None;
         }
         match (self.value)(x) {
             Ok(f) => {
                 self.record(x, f);
+                *self.memo.borrow_mut() = Some((x.to_vec(), f, None));
                 Some(f)
             }
             Err(e) => {
@@ -140,8 +169,12 @@ impl<'a> Objective<'a> {
         }
     }
 
-    /// ⟨C⟩ and its gradient at `x`, or `None` when the optimisation must end.
+    /// ⟨C⟩ and its gradient at `x`, or `None` when the optimisation must end. A gradient
+    /// already computed at `x` is answered from memory (not counted again).
     pub(crate) fn eval_grad(&self, x: &[f64]) -> Option<(f64, Vec<f64>)> {
+        if let Some((f, Some(g))) = self.recall(x) {
+            return Some((f, g));
+        }
         if !self.may_continue() {
             return None;
         }
@@ -149,6 +182,7 @@ impl<'a> Objective<'a> {
             Ok((f, g)) => {
                 self.grad_evals.set(self.grad_evals.get() + 1);
                 self.record(x, f);
+                *self.memo.borrow_mut() = Some((x.to_vec(), f, Some(g.clone())));
                 Some((f, g))
             }
             Err(e) => {
@@ -206,6 +240,7 @@ pub(crate) fn minimize(
             finish_argmin(obj, kind, run.map(|_| ()))
         }
         OptimizerKind::Lbfgs => {
+            obj.gradient_first.set(true);
             let solver = LBFGS::new(MoreThuenteLineSearch::new(), 7)
                 .with_tolerance_grad(1e-9)
                 .and_then(|s| s.with_tolerance_cost(1e-13))
@@ -328,4 +363,70 @@ fn spsa(obj: &Objective<'_>, x0: &[f64], seed: u64) -> Result<()> {
     // The iterate itself was never evaluated: do it once so it can be the best point.
     obj.eval(&x);
     finish_argmin(obj, OptimizerKind::Spsa, Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// L-BFGS asks for the cost and then the gradient (often twice) at each point: one
+    /// gradient call must answer them all, and the plain cost function is never needed.
+    #[test]
+    fn lbfgs_computes_each_point_once() {
+        let f = |x: &[f64]| {
+            x.iter()
+                .map(|v| (v - 1.0) * (v - 1.0) + 0.1 * v.powi(4))
+                .sum()
+        };
+        let values = Cell::new(0usize);
+        let points = RefCell::new(Vec::<Vec<f64>>::new());
+        let value = |x: &[f64]| -> Result<f64> {
+            values.set(values.get() + 1);
+            Ok(f(x))
+        };
+        let gradient = |x: &[f64]| -> Result<(f64, Vec<f64>)> {
+            points.borrow_mut().push(x.to_vec());
+            let g = x
+                .iter()
+                .map(|v| 2.0 * (v - 1.0) + 0.4 * v.powi(3))
+                .collect();
+            Ok((f(x), g))
+        };
+        let clock = quboflow::RunControl::default().start(100);
+        let obj = Objective::new(&value, &gradient, &clock, 100);
+        minimize(&obj, OptimizerKind::Lbfgs, &[0.0, 2.0, -1.0], 1).unwrap();
+        let points = points.borrow().clone();
+        assert_eq!(values.get(), 0, "the cost is answered by the gradient call");
+        assert!(points.len() > 3);
+        for (k, p) in points.iter().enumerate() {
+            assert!(
+                !points[..k].contains(p),
+                "gradient computed twice at {p:?} (call {k})"
+            );
+        }
+        assert_eq!(obj.evals.get(), points.len());
+        assert_eq!(obj.grad_evals.get(), points.len());
+        let best = obj.best.borrow();
+        // The minimiser of (v − 1)² + 0.1 v⁴ per coordinate: 2(v − 1) + 0.4 v³ = 0.
+        for v in &best.0 {
+            assert!((2.0 * (v - 1.0) + 0.4 * v.powi(3)).abs() < 1e-6, "{v}");
+        }
+    }
+
+    /// Derivative-free optimisers still use the plain cost, and a repeated point is free.
+    #[test]
+    fn repeated_cost_points_are_not_recomputed() {
+        let values = Cell::new(0usize);
+        let value = |x: &[f64]| -> Result<f64> {
+            values.set(values.get() + 1);
+            Ok(x.iter().map(|v| v * v).sum())
+        };
+        let gradient = |_: &[f64]| -> Result<(f64, Vec<f64>)> { unreachable!() };
+        let clock = quboflow::RunControl::default().start(10);
+        let obj = Objective::new(&value, &gradient, &clock, 10);
+        assert_eq!(obj.eval(&[1.0, 2.0]), Some(5.0));
+        assert_eq!(obj.eval(&[1.0, 2.0]), Some(5.0));
+        assert_eq!(obj.eval(&[0.0, 2.0]), Some(4.0));
+        assert_eq!((values.get(), obj.evals.get()), (2, 2));
+    }
 }
