@@ -62,7 +62,8 @@ pub trait Real:
 {
     /// The matching [`Precision`].
     const PRECISION: Precision;
-    /// Width of a gathered row in the high passes (256 bytes: four cache lines per visit to a page).
+    /// Width of a gathered row in the high passes, in amplitudes (512 bytes per array: eight
+    /// cache lines per visit to a row; a slab of 2^10 rows × 2 arrays is 1 MiB, the L2 size).
     const ROW: usize;
     /// Lossy conversion from `f64`.
     fn from_f64(x: f64) -> Self;
