@@ -24,7 +24,7 @@ use crate::cost::PhaseLayer;
 use crate::engine::{Angles, Engine, for_each_hop_run};
 use crate::error::Result;
 use crate::kernel::{for_each_block, for_each_slab, rotate_dual, turn_dual_at};
-use crate::memory::check_memory;
+use crate::memory::{available_memory, check_memory, memory_for};
 use crate::real::Real;
 use crate::state::StateVector;
 
@@ -55,10 +55,11 @@ impl Layout {
 impl<F: Real> Engine<F> {
     /// ⟨C⟩ and its exact gradient `[∂/∂γ_1 … ∂/∂γ_p, ∂/∂β_1 … ∂/∂β_p]` by the adjoint method.
     ///
-    /// With the X mixer and memory for `2p + 2` statevectors (`p + 2` below 15 qubits) it keeps
-    /// φ after every pass and rotates only λ backwards (see the module notes); otherwise, or
-    /// with [`EngineOptions::low_memory_gradient`](crate::EngineOptions), it keeps two
-    /// statevectors and undoes both. The two agree to rounding (tested).
+    /// With the X mixer, when `2p + 2` statevectors (`p + 2` below 15 qubits) take at most half
+    /// the memory left, it keeps φ after every pass and rotates only λ backwards (see the
+    /// module notes); otherwise, or with
+    /// [`EngineOptions::low_memory_gradient`](crate::EngineOptions), it keeps two statevectors
+    /// and undoes both. The two agree to rounding (tested).
     pub fn gradient(&self, angles: &Angles) -> Result<(f64, Vec<f64>)> {
         angles.validate()?;
         match self.checkpoint_layout(angles.depth()) {
@@ -87,15 +88,14 @@ impl<F: Real> Engine<F> {
         }
         let per_layer = if groups == 0 { 1 } else { 2 };
         let states = 1 + per_layer * p;
-        // The checkpoints and λ, less the checkpoints already held from an earlier call.
+        // The checkpoints and λ, less the checkpoints already held from an earlier call. A
+        // speed-up is not worth more than half the memory left (at n = 28, p = 10 the
+        // checkpoints would take 88 GiB); where the free memory is unknown, 2 GiB at most.
         let held = self.checkpoints.lock().map(|v| v.len()).unwrap_or(0);
-        check_memory(
-            self.n,
-            F::PRECISION,
-            (states + 1).saturating_sub(held).max(1) as u64,
-        )
-        .ok()?;
-        Some(Layout { per_layer, states })
+        let more = (states + 1).saturating_sub(held) as u64;
+        let need = memory_for(self.n, F::PRECISION, more.max(1));
+        let budget = available_memory().map_or(2 << 30, |a| a / 2);
+        (need <= budget).then_some(Layout { per_layer, states })
     }
 
     /// λ = Cφ and E = ⟨φ|C|φ⟩ in one pass that reads φ and writes λ.
@@ -531,6 +531,15 @@ mod tests {
             let s = engine.state(&angles).unwrap();
             assert!((engine.expectation_of(&s) - e).abs() < 1e-10 * (1.0 + e.abs()));
         }
+    }
+
+    #[test]
+    fn checkpoints_stay_within_half_the_free_memory() {
+        let q = random_qubo(16, 0.3, true, 9);
+        let engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
+        // 1 MiB per statevector: a few layers fit anywhere, ten million layers nowhere.
+        assert!(engine.checkpoint_layout(3).is_some());
+        assert!(engine.checkpoint_layout(10_000_000).is_none());
     }
 
     #[test]

@@ -100,9 +100,9 @@ pub struct EngineOptions {
     pub parallelism: Parallelism,
     /// Keep the adjoint gradient to two statevectors (φ is undone layer by layer alongside λ)
     /// instead of storing φ after each pass of every layer. Default: `false` — checkpoints
-    /// (2p + 2 statevectors) whenever they fit in memory, which makes the gradient about 1.3×
-    /// faster at 22–24 qubits; with `true`, or when they do not fit, the two-state method
-    /// runs.
+    /// (2p + 2 statevectors) whenever they take at most half the memory left, which makes the
+    /// gradient about 1.3× faster at 22–24 qubits; with `true`, or when they would take more,
+    /// the two-state method runs.
     pub low_memory_gradient: bool,
 }
 
