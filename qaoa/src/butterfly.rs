@@ -40,6 +40,14 @@ impl<F: Real> Rot<F> {
         }
     }
 
+    /// The identity (β = 0), for kernels run only for their cross terms.
+    fn identity() -> Self {
+        Rot {
+            c: F::from_f64(1.0),
+            s: F::default(),
+        }
+    }
+
     /// The inverse rotation, `e^{+iβX}`.
     pub(crate) fn inverse(self) -> Self {
         Rot {
@@ -496,11 +504,7 @@ fn cross_block_impl<F: Real, const A: usize, const FMA: bool>(
     low: usize,
     on: &[bool],
 ) -> f64 {
-    let m = Rot {
-        c: F::from_f64(1.0),
-        s: F::default(),
-    };
-    block_impl::<F, A, FMA, false>(arrs, low, on, m, &PhaseSrc::None)
+    block_impl::<F, A, FMA, false>(arrs, low, on, Rot::identity(), &PhaseSrc::None)
 }
 
 /// [`cross_block_impl`] on a gathered slab (see [`slab_impl`]).
@@ -510,11 +514,7 @@ fn cross_slab_impl<F: Real, const A: usize, const FMA: bool>(
     row: usize,
     on: &[bool],
 ) -> f64 {
-    let m = Rot {
-        c: F::from_f64(1.0),
-        s: F::default(),
-    };
-    slab_impl::<F, A, FMA, false>(arrs, row, on, m)
+    slab_impl::<F, A, FMA, false>(arrs, row, on, Rot::identity())
 }
 
 macro_rules! dispatch {

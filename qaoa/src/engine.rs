@@ -280,6 +280,11 @@ impl<F: Real> Engine<F> {
         reused.unwrap_or_else(|| StateVector::zeroed(self.n))
     }
 
+    /// Statevectors waiting in the pool.
+    pub(crate) fn pooled(&self) -> usize {
+        self.pool.lock().map(|p| p.len()).unwrap_or(0)
+    }
+
     pub(crate) fn recycle(&self, s: StateVector<F>) {
         if let Ok(mut p) = self.pool.lock()
             && p.len() < 2
