@@ -22,6 +22,7 @@
 use crate::butterfly::{PhaseSrc, Rot, cross_block, cross_slab, mix_block, mix_slab};
 use crate::cost::PhaseLayer;
 use crate::engine::{Angles, Engine, for_each_hop_run};
+use crate::gamma::gamma_step;
 use crate::error::Result;
 use crate::kernel::{for_each_block, for_each_slab, rotate_dual, turn_dual_at};
 use crate::memory::{available_memory, check_memory, memory_for};
@@ -29,8 +30,8 @@ use crate::real::Real;
 use crate::state::StateVector;
 
 /// Where the checkpoints of a gradient live: buffer 0 holds the start state; layer `l`
-/// (0-based) writes φ after its low pass to `low(l)` and after the layer to `end(l)` (the
-/// same buffer when the layer has no high pass).
+/// (0-based) writes φ after the layer to `end(l)` and, with two high passes, φ after its low
+/// pass to `mid(l)` first.
 #[derive(Debug, Clone, Copy)]
 struct Layout {
     per_layer: usize,
@@ -38,12 +39,19 @@ struct Layout {
 }
 
 impl Layout {
-    fn low(self, l: usize) -> usize {
+    /// The first buffer layer `l` writes: `mid(l)` with two high passes, else `end(l)`.
+    fn first(self, l: usize) -> usize {
         1 + self.per_layer * l
     }
 
+    /// φ after the low pass of layer `l` (only with two high passes).
+    fn mid(self, l: usize) -> usize {
+        debug_assert_eq!(self.per_layer, 2);
+        self.first(l)
+    }
+
     fn end(self, l: usize) -> usize {
-        self.low(l) + self.per_layer - 1
+        self.first(l) + self.per_layer - 1
     }
 
     /// φ before layer `l`.
@@ -77,8 +85,8 @@ impl<F: Real> Engine<F> {
     /// The checkpoint layout, when the checkpointed gradient applies and fits in memory.
     fn checkpoint_layout(&self, p: usize) -> Option<Layout> {
         let groups = self.active_high_groups().len();
-        // Two high groups are the most a layer can have with one low and one end checkpoint
-        // (the first group's terms are taken against the low one, the last's against the end).
+        // Two high groups are the most a layer can have with one mid and one end checkpoint
+        // (the first group's terms are taken against the mid one, the last's against the end).
         if self.low_memory_gradient
             || !self.plan.pairs.is_empty()
             || self.cost.low_bits() < 3
@@ -86,7 +94,7 @@ impl<F: Real> Engine<F> {
         {
             return None;
         }
-        let per_layer = if groups == 0 { 1 } else { 2 };
+        let per_layer = if groups == 2 { 2 } else { 1 };
         let states = 1 + per_layer * p;
         // The checkpoints and λ, less the checkpoints already held from an earlier call. A
         // speed-up is not worth more than half the memory left (at n = 28, p = 10 the
@@ -148,33 +156,54 @@ impl<F: Real> Engine<F> {
             st.push(self.pooled_buffer());
         }
         self.reset(&mut st[0]);
+        let groups = self.active_high_groups();
+        // The last layer's last high pass runs forwards and backwards in one sweep (see
+        // `merged_last_pass`) when the costs are indexed for reading inside a slab.
+        let merged = self.cost.has_table() && !groups.is_empty();
         for l in 0..p {
-            let (head, tail) = st.split_at_mut(layout.low(l));
+            let (head, tail) = st.split_at_mut(layout.first(l));
             let src = &head[layout.before(l)];
-            let (low, end) = tail.split_at_mut(1);
+            let (first, end) = tail.split_at_mut(1);
             let end = if layout.per_layer == 2 {
                 Some(&mut end[0])
             } else {
                 None
             };
-            self.forward_into(src, &mut low[0], end, angles.gamma[l], angles.beta[l]);
+            let run = if merged && l + 1 == p {
+                &groups[..groups.len() - 1]
+            } else {
+                &groups[..]
+            };
+            self.forward_into(src, &mut first[0], end, run, angles.gamma[l], angles.beta[l]);
         }
         let mut lam = self.pooled_buffer();
-        let energy = self.apply_cost(&mut st[layout.end(p - 1)], &mut lam);
+        let phi_end = &mut st[layout.end(p - 1)];
+        let (energy, merged_term) = match groups.last() {
+            Some(&g) if merged => self.merged_last_pass(phi_end, &mut lam, g, angles.beta[p - 1]),
+            _ => (self.apply_cost(phi_end, &mut lam), 0.0),
+        };
         let mut grad = vec![0.0; 2 * p];
-        let groups = self.active_high_groups();
         for l in (0..p).rev() {
             let m = Rot::<F>::of(angles.beta[l]).inverse();
             let xq = &self.plan.x_qubits;
             let mut gb = 0.0;
+            let mut todo = &groups[..];
+            if merged && l + 1 == p {
+                gb = merged_term;
+                todo = &groups[..groups.len() - 1];
+            }
             // The high passes, last group first. Against φ after the layer the terms are taken
             // before λ turns; against φ after the low pass (the first of two groups), after.
-            let w = F::ROW / 2;
-            for (k, &g) in groups.iter().enumerate().rev() {
+            // The low qubits' terms are taken in `backward_low`, against φ before the layer.
+            // Full 512-byte rows, though the slab of four arrays then outgrows L2 (2 MiB): the
+            // strided gathers, not the cache, set the pace. n = 24, p = 4, one thread, high
+            // passes backwards: 515–519 ms against 634–705 ms with half-width rows.
+            let w = F::ROW;
+            for (k, &g) in todo.iter().enumerate().rev() {
                 let (against, before) = if k + 1 == groups.len() {
                     (layout.end(l), true)
                 } else {
-                    (layout.low(l), false)
+                    (layout.mid(l), false)
                 };
                 let on = &xq[g.0..g.1];
                 let phi = &mut st[against];
@@ -188,7 +217,7 @@ impl<F: Real> Engine<F> {
                     g,
                     w,
                     self.parallel,
-                    2,
+                    (0, 2),
                     |[lr, li, pr, pi], _| {
                         let mut t = 0.0;
                         if before {
@@ -210,11 +239,9 @@ impl<F: Real> Engine<F> {
                     },
                 );
             }
-            let (head, tail) = st.split_at_mut(layout.low(l));
             let (gbl, gg) = self.backward_low(
                 &mut lam,
-                &mut tail[0],
-                &mut head[layout.before(l)],
+                &mut st[layout.before(l)],
                 angles.gamma[l],
                 m,
             );
@@ -228,13 +255,15 @@ impl<F: Real> Engine<F> {
         (energy, grad)
     }
 
-    /// One layer from `src` into `low` (φ after the low pass), then, with `end`, a copy into
-    /// `end` and the high passes there. `src` is left as it was.
+    /// One layer from `src` into `first`: the low pass, then either the high passes `groups`
+    /// there or, with `end` (two high passes), a copy into `end` and the high passes there.
+    /// `src` is left as it was.
     fn forward_into(
         &self,
         src: &StateVector<F>,
-        low: &mut StateVector<F>,
+        first: &mut StateVector<F>,
         end: Option<&mut StateVector<F>>,
+        groups: &[(usize, usize)],
         gamma: f64,
         beta: f64,
     ) {
@@ -245,10 +274,10 @@ impl<F: Real> Engine<F> {
             r.copy_from_slice(&src.re[b * bl..(b + 1) * bl]);
             i.copy_from_slice(&src.im[b * bl..(b + 1) * bl]);
         };
-        match end {
+        let last = match end {
             None => {
                 for_each_block(
-                    [&mut low.re[..], &mut low.im[..]],
+                    [&mut first.re[..], &mut first.im[..]],
                     bl,
                     self.parallel,
                     || self.scratch(),
@@ -257,12 +286,13 @@ impl<F: Real> Engine<F> {
                         self.low_block(b, r, i, &phase, m, scr);
                     },
                 );
+                first
             }
             Some(end) => {
                 for_each_block(
                     [
-                        &mut low.re[..],
-                        &mut low.im[..],
+                        &mut first.re[..],
+                        &mut first.im[..],
                         &mut end.re[..],
                         &mut end.im[..],
                     ],
@@ -276,66 +306,98 @@ impl<F: Real> Engine<F> {
                         ei.copy_from_slice(i);
                     },
                 );
-                let groups = self.active_high_groups();
-                self.high_passes(&mut end.re, &mut end.im, &groups, m, false);
+                end
             }
-        }
+        };
+        self.high_passes(&mut last.re, &mut last.im, groups, m, false);
     }
 
-    /// The low pass of a layer backwards on λ alone: the β terms of the low qubits against
-    /// φ after the low pass, the inverse rotations, the inverse phase, and the γ term against
-    /// φ before the layer. Returns `(Im⟨λ|B_low|φ⟩, Im⟨λ|C|φ⟩)`.
+    /// The last layer's last high pass forwards and backwards in one gathered sweep: inside
+    /// each slab φ is rotated to the end of the circuit, ⟨C⟩ is summed and λ = Cφ formed from
+    /// the cost index, the β terms of the pass are taken, and λ is rotated back and scattered.
+    /// φ at the end of the circuit is never stored, and the separate λ = Cφ sweep and the
+    /// gathers of λ and φ for this pass go. Returns `(⟨C⟩, Im⟨λ|B_g|φ⟩)`.
+    fn merged_last_pass(
+        &self,
+        phi: &mut StateVector<F>,
+        lam: &mut StateVector<F>,
+        g: (usize, usize),
+        beta: f64,
+    ) -> (f64, f64) {
+        let m = Rot::<F>::of(beta);
+        let inverse = m.inverse();
+        let on = &self.plan.x_qubits[g.0..g.1];
+        let w = F::ROW;
+        let Sums(energy, term) = for_each_slab(
+            [
+                &mut lam.re[..],
+                &mut lam.im[..],
+                &mut phi.re[..],
+                &mut phi.im[..],
+            ],
+            g,
+            w,
+            self.parallel,
+            (2, 2),
+            |[lr, li, pr, pi], base| {
+                mix_slab::<F, 2>([&mut pr[..], &mut pi[..]], w, on, m);
+                let out = (&mut lr[..], &mut li[..]);
+                let e = self.cost.slab_apply(base, 1 << g.0, w, pr, pi, out);
+                let t = cross_slab::<F, 4>([&mut pr[..], &mut pi[..], &mut lr[..], &mut li[..]], w, on);
+                mix_slab::<F, 2>([&mut lr[..], &mut li[..]], w, on, inverse);
+                Sums(e.unwrap_or(0.0), t)
+            },
+        );
+        (energy, term)
+    }
+
+    /// The low pass of a layer backwards on λ alone, block by block: the inverse rotations;
+    /// then φ after the phase (`e^{-iγC}` times φ before the layer, into a block-sized
+    /// scratch that stays in cache) and, against it, the γ term and the low qubits' β terms;
+    /// then the inverse phase. Returns `(Im⟨λ|B_low|φ⟩, Im⟨λ|C|φ⟩)`.
+    ///
+    /// Taking the β terms at this end of the mixer, against φ rebuilt from the checkpoint the
+    /// γ term reads anyway, saves storing φ after the low pass: one statevector write per
+    /// layer forwards and one read backwards, and half the checkpoint memory. n = 24, p = 4,
+    /// one thread: the backward low pass 142 → TODO ms per layer.
     fn backward_low(
         &self,
         lam: &mut StateVector<F>,
-        after_low: &mut StateVector<F>,
         before: &mut StateVector<F>,
         gamma: f64,
         m: Rot<F>,
     ) -> (f64, f64) {
         let low = self.cost.low_bits();
         let xq = &self.plan.x_qubits;
+        let none = vec![false; low];
+        let forward: PhaseLayer<F> = self.cost.prepare_phase(gamma);
         let inverse: PhaseLayer<F> = self.cost.prepare_phase(-gamma);
         let bl = self.cost.block_len();
         let parts = for_each_block(
             [
                 &mut lam.re[..],
                 &mut lam.im[..],
-                &mut after_low.re[..],
-                &mut after_low.im[..],
                 &mut before.re[..],
                 &mut before.im[..],
             ],
             bl,
             self.parallel,
-            || self.scratch(),
-            |b, [lr, li, ar, ai, pr, pi], scr| {
-                let beta_part =
-                    cross_block::<F, 4>([&mut *ar, &mut *ai, &mut *lr, &mut *li], low, xq);
+            || (self.scratch(), vec![F::default(); 2 * bl]),
+            |b, [lr, li, pr, pi], (scr, after)| {
                 mix_block::<F, 2>([&mut *lr, &mut *li], low, xq, m, &PhaseSrc::None);
                 scr.cost.resize(bl, 0.0);
                 self.cost.fill_block_costs(b, &mut scr.cost);
+                let (ar, ai) = after.split_at_mut(bl);
+                let src = self.cost.phase_source(&forward, b, &mut scr.phase);
+                let gamma_part = gamma_step::<F, 6>(
+                    [&mut *pr, &mut *pi, &mut *ar, &mut *ai, &mut *lr, &mut *li],
+                    &src,
+                    &scr.cost,
+                );
+                let beta_part = cross_block::<F, 4>([ar, ai, &mut *lr, &mut *li], low, xq);
                 let src = self.cost.phase_source(&inverse, b, &mut scr.phase);
-                // Window by window, so the phase lookup is resolved once per 8 amplitudes and
-                // the arithmetic vectorises (low ≥ 3 here).
-                let mut lanes = [0.0f64; 8];
-                let quads = lr
-                    .chunks_exact_mut(8)
-                    .zip(li.chunks_exact_mut(8))
-                    .zip(pr.chunks_exact(8).zip(pi.chunks_exact(8)))
-                    .zip(scr.cost.chunks_exact(8));
-                for (w, ((x, y), (a, bi)), cost) in quads.enumerate().map(|(w, (q, c))| (w, q, c)) {
-                    let (cr, ci) = src
-                        .window(8 * w)
-                        .unwrap_or(([F::from_f64(1.0); 8], [F::default(); 8]));
-                    for k in 0..8 {
-                        let (ur, ui) = (x[k] * cr[k] - y[k] * ci[k], x[k] * ci[k] + y[k] * cr[k]);
-                        x[k] = ur;
-                        y[k] = ui;
-                        lanes[k] += cost[k] * (ur * bi[k] - ui * a[k]).to_f64();
-                    }
-                }
-                (beta_part, lanes.iter().sum::<f64>())
+                mix_block::<F, 2>([lr, li], low, &none, m, &src);
+                (beta_part, gamma_part)
             },
         );
         let (mut gb, mut gg) = (0.0, 0.0);
@@ -406,7 +468,7 @@ impl<F: Real> Engine<F> {
                 g,
                 w,
                 self.parallel,
-                4,
+                (0, 4),
                 |[a, b, x, y], _| {
                     mix_slab::<F, 4>([&mut a[..], &mut b[..], &mut x[..], &mut y[..]], w, on, m)
                 },
@@ -439,38 +501,19 @@ impl<F: Real> Engine<F> {
                 scr.cost.resize(bl, 0.0);
                 self.cost.fill_block_costs(b, &mut scr.cost);
                 let src = self.cost.phase_source(&inverse, b, &mut scr.phase);
-                let mut lanes = [0.0f64; 8];
                 if bl >= 8 {
-                    // Window by window, so the phase lookup is resolved once per 8 amplitudes
-                    // and the arithmetic vectorises.
-                    let quads = a
-                        .chunks_exact_mut(8)
-                        .zip(bi.chunks_exact_mut(8))
-                        .zip(x.chunks_exact_mut(8).zip(y.chunks_exact_mut(8)))
-                        .zip(scr.cost.chunks_exact(8));
-                    for (w, (((a, bi), (x, y)), cost)) in quads.enumerate() {
-                        let (cr, ci) = src
-                            .window(8 * w)
-                            .unwrap_or(([F::from_f64(1.0); 8], [F::default(); 8]));
-                        for k in 0..8 {
-                            let (pr, pi, lr, li) = (a[k], bi[k], x[k], y[k]);
-                            lanes[k] += cost[k] * (lr * pi - li * pr).to_f64();
-                            a[k] = pr * cr[k] - pi * ci[k];
-                            bi[k] = pr * ci[k] + pi * cr[k];
-                            x[k] = lr * cr[k] - li * ci[k];
-                            y[k] = lr * ci[k] + li * cr[k];
-                        }
-                    }
-                } else {
-                    for k in 0..bl {
-                        let (pr, pi, lr, li) = (a[k], bi[k], x[k], y[k]);
-                        lanes[k] += scr.cost[k] * (lr * pi - li * pr).to_f64();
-                        let (cr, ci) = src.at(k);
-                        a[k] = pr * cr - pi * ci;
-                        bi[k] = pr * ci + pi * cr;
-                        x[k] = lr * cr - li * ci;
-                        y[k] = lr * ci + li * cr;
-                    }
+                    let g = gamma_step::<F, 4>([a, bi, x, y], &src, &scr.cost);
+                    return (beta_part, g);
+                }
+                let mut lanes = [0.0f64; 8];
+                for k in 0..bl {
+                    let (pr, pi, lr, li) = (a[k], bi[k], x[k], y[k]);
+                    lanes[k] += scr.cost[k] * (lr * pi - li * pr).to_f64();
+                    let (cr, ci) = src.at(k);
+                    a[k] = pr * cr - pi * ci;
+                    bi[k] = pr * ci + pi * cr;
+                    x[k] = lr * cr - li * ci;
+                    y[k] = lr * ci + li * cr;
                 }
                 (beta_part, lanes.iter().sum::<f64>())
             },
@@ -494,6 +537,17 @@ fn hop_dual<F: Real>([pr, pi, lr, li]: [&mut [F]; 4], a: usize, b: usize, c: F, 
         }
     });
     acc
+}
+
+/// Two sums carried through a slab sweep.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums(f64, f64);
+
+impl std::ops::AddAssign for Sums {
+    fn add_assign(&mut self, o: Sums) {
+        self.0 += o.0;
+        self.1 += o.1;
+    }
 }
 
 #[cfg(test)]

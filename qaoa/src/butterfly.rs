@@ -517,6 +517,8 @@ fn cross_slab_impl<F: Real, const A: usize, const FMA: bool>(
     slab_impl::<F, A, FMA, false>(arrs, row, on, Rot::identity())
 }
 
+/// Defines `$name`, which runs `$impl_fn::<F, A, FMA>` compiled for the best instruction set
+/// the CPU has.
 macro_rules! dispatch {
     ($name:ident, $impl_fn:ident, ($($arg:ident : $ty:ty),*)) => {
         /// Runs the kernel with the best instruction set the CPU has (see [`isa`]).
@@ -550,3 +552,5 @@ dispatch!(mix_block, mix_block_impl, (arrs: [&mut [F]; A], low: usize, on: &[boo
 dispatch!(mix_slab, mix_slab_impl, (arrs: [&mut [F]; A], row: usize, on: &[bool], m: Rot<F>));
 dispatch!(cross_block, cross_block_impl, (arrs: [&mut [F]; A], low: usize, on: &[bool]));
 dispatch!(cross_slab, cross_slab_impl, (arrs: [&mut [F]; A], row: usize, on: &[bool]));
+
+pub(crate) use dispatch;

@@ -258,28 +258,29 @@ impl CostModel {
         im: &[F],
     ) -> Option<f64> {
         let t = self.table.as_ref()?;
-        let level = |k: usize| (t.base + k as f64) / t.scale;
-        let mut acc = 0.0;
-        for (r, (rr, ri)) in re.chunks_exact(w).zip(im.chunks_exact(w)).enumerate() {
-            let start = base + r * stride;
-            let mut part = 0.0;
-            match &t.index {
-                CostIndex::U8(idx) => {
-                    for ((a, b), &k) in rr.iter().zip(ri).zip(&idx[start..start + w]) {
-                        let (a, b) = (a.to_f64(), b.to_f64());
-                        part += (a * a + b * b) * level(k as usize);
-                    }
-                }
-                CostIndex::U16(idx) => {
-                    for ((a, b), &k) in rr.iter().zip(ri).zip(&idx[start..start + w]) {
-                        let (a, b) = (a.to_f64(), b.to_f64());
-                        part += (a * a + b * b) * level(k as usize);
-                    }
-                }
-            }
-            acc += part;
-        }
-        Some(acc)
+        Some(match &t.index {
+            CostIndex::U8(idx) => slab_rows::<F, u8, false>(t, idx, base, stride, w, re, im, None),
+            CostIndex::U16(idx) => slab_rows::<F, u16, false>(t, idx, base, stride, w, re, im, None),
+        })
+    }
+
+    /// [`slab_energy`](Self::slab_energy), also writing `Eψ` into `(out_re, out_im)`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn slab_apply<F: Real>(
+        &self,
+        base: usize,
+        stride: usize,
+        w: usize,
+        re: &[F],
+        im: &[F],
+        out: (&mut [F], &mut [F]),
+    ) -> Option<f64> {
+        let t = self.table.as_ref()?;
+        let out = Some(out);
+        Some(match &t.index {
+            CostIndex::U8(idx) => slab_rows::<F, u8, true>(t, idx, base, stride, w, re, im, out),
+            CostIndex::U16(idx) => slab_rows::<F, u16, true>(t, idx, base, stride, w, re, im, out),
+        })
     }
 
     /// Whether the model has a cost index ([`PhaseKind::Table`]).
@@ -489,4 +490,36 @@ mod tests {
             }
         }
     }
+}
+
+/// The rows of [`CostModel::slab_energy`] for one index type; with `WRITE`, `Eψ` goes to `out`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn slab_rows<F: Real, I: Copy + Into<usize>, const WRITE: bool>(
+    t: &CostTable,
+    idx: &[I],
+    base: usize,
+    stride: usize,
+    w: usize,
+    re: &[F],
+    im: &[F],
+    out: Option<(&mut [F], &mut [F])>,
+) -> f64 {
+    let (or, oi) = out.unwrap_or((&mut [], &mut []));
+    let level = |k: I| (t.base + k.into() as f64) / t.scale;
+    let mut acc = 0.0;
+    for (r, (rr, ri)) in re.chunks_exact(w).zip(im.chunks_exact(w)).enumerate() {
+        let start = base + r * stride;
+        let mut part = 0.0;
+        for (k, ((a, b), &x)) in rr.iter().zip(ri).zip(&idx[start..start + w]).enumerate() {
+            let (a, b, c) = (a.to_f64(), b.to_f64(), level(x));
+            part += (a * a + b * b) * c;
+            if WRITE {
+                or[r * w + k] = F::from_f64(a * c);
+                oi[r * w + k] = F::from_f64(b * c);
+            }
+        }
+        acc += part;
+    }
+    acc
 }

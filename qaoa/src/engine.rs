@@ -491,7 +491,7 @@ impl<F: Real> Engine<F> {
                 g,
                 w,
                 self.parallel,
-                2,
+                (0, 2),
                 |[r, i], base| {
                     mix_slab::<F, 2>([&mut r[..], &mut i[..]], w, on, m);
                     if here {

@@ -14,6 +14,8 @@
 //! switch: the same per-block work runs under rayon or in a plain loop (the serial twin used in
 //! tests); blocks never share amplitudes, so the two give identical states.
 
+use std::ops::AddAssign;
+
 use rayon::prelude::*;
 
 use crate::butterfly::prefetch;
@@ -171,19 +173,21 @@ where
 /// index of row 0, column 0 of the slab; row r starts at `base + r·2^lo`): the buffers hold
 /// `2^(hi-lo)` rows of `w` amplitudes (a multiple of 8 dividing `2^lo`), row `r` being the
 /// amplitudes whose bits `lo..hi` equal `r`, so qubit `lo + j` pairs elements `w << j` apart.
-/// Only the first `write_back` arrays are scattered back (the rest are read-only inputs).
-/// Returns the sum of the results.
-pub(crate) fn for_each_slab<F, const K: usize>(
+/// Arrays `..io.0` are outputs only (not gathered), arrays `..io.1` are scattered back (the
+/// rest are read-only inputs). Returns the sum of the results.
+pub(crate) fn for_each_slab<F, R, const K: usize>(
     arrays: [&mut [F]; K],
     (lo, hi): (usize, usize),
     w: usize,
     parallel: bool,
-    write_back: usize,
-    f: impl Fn(&mut [Vec<F>; K], usize) -> f64 + Sync + Send,
-) -> f64
+    io: (usize, usize),
+    f: impl Fn(&mut [Vec<F>; K], usize) -> R + Sync + Send,
+) -> R
 where
     F: Real,
+    R: Copy + Default + AddAssign + Send,
 {
+    let (gather_from, write_back) = io;
     let rows = 1usize << (hi - lo);
     let row_len = 1usize << lo;
     let outer = arrays[0].len() >> hi;
@@ -214,10 +218,10 @@ where
             }
         }
     }
-    let run = |bufs: &mut [Vec<F>; K], (base, mut task): (usize, [Vec<&mut [F]>; K])| -> f64 {
-        let mut acc = 0.0;
+    let run = |bufs: &mut [Vec<F>; K], (base, mut task): (usize, [Vec<&mut [F]>; K])| -> R {
+        let mut acc = R::default();
         for col in (0..piece).step_by(w) {
-            for (buf, rows_k) in bufs.iter_mut().zip(task.iter()) {
+            for (buf, rows_k) in bufs.iter_mut().zip(task.iter()).skip(gather_from) {
                 for (r, (dst, src)) in buf.chunks_exact_mut(w).zip(rows_k.iter()).enumerate() {
                     if let Some(ahead) = rows_k.get(r + GATHER_AHEAD) {
                         for k in (0..w).step_by(8) {
@@ -237,13 +241,17 @@ where
         acc
     };
     let new_bufs = || -> [Vec<F>; K] { std::array::from_fn(|_| vec![F::default(); rows * w]) };
-    let parts: Vec<f64> = if parallel && tasks.len() > 1 {
+    let parts: Vec<R> = if parallel && tasks.len() > 1 {
         tasks.into_par_iter().map_init(new_bufs, run).collect()
     } else {
         let mut bufs = new_bufs();
         tasks.into_iter().map(|t| run(&mut bufs, t)).collect()
     };
-    parts.iter().sum()
+    let mut total = R::default();
+    for part in parts {
+        total += part;
+    }
+    total
 }
 
 #[cfg(test)]
@@ -282,7 +290,7 @@ mod tests {
                     g,
                     w,
                     parallel,
-                    2,
+                    (0, 2),
                     |[br, bi], _| {
                         for j in 0..g.1 - g.0 {
                             rotate(br, bi, w << j, c, s);

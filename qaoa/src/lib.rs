@@ -58,6 +58,7 @@ pub mod cost;
 pub mod engine;
 pub mod error;
 pub(crate) mod fixed_angles;
+pub(crate) mod gamma;
 pub(crate) mod kernel;
 pub mod memory;
 pub mod mixer;

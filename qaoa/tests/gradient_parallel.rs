@@ -160,7 +160,9 @@ fn parallel_equals_serial_above_the_threshold() {
             "states must be identical, amplitude for amplitude"
         );
         assert_eq!(e_par, e_ser, "block sums are added in the same order");
-        assert_eq!(eg_par, eg_ser);
+        // The gradient sums ⟨C⟩ inside a gathered sweep, whose pieces differ with the pool.
+        assert!((eg_par - eg_ser).abs() < 1e-12 * (1.0 + eg_ser.abs()));
+        assert!((eg_ser - e_ser).abs() < 1e-10 * (1.0 + e_ser.abs()));
         for (a, b) in g_par.iter().zip(&g_ser) {
             assert!((a - b).abs() < 1e-9 * (1.0 + b.abs()), "{a} vs {b}");
         }
