@@ -247,8 +247,8 @@ pub(crate) enum PhaseSrc<'a, F> {
     /// Table lookup through a `u8` index.
     TableU8 {
         idx: &'a [u8],
-        re: &'a [F],
-        im: &'a [F],
+        re: &'a [F; 256],
+        im: &'a [F; 256],
     },
     /// Table lookup through a `u16` index.
     TableU16 {

@@ -315,8 +315,17 @@ impl CostModel {
     pub(crate) fn prepare_phase<F: Real>(&self, gamma: f64) -> PhaseLayer<F> {
         match &self.table {
             Some(t) => {
-                let (re, im) = (0..t.levels)
+                // A u8 index reads a table of 256 (the unused tail is 1), so a lookup needs no
+                // bounds check and can vectorise.
+                let len = match t.index {
+                    CostIndex::U8(_) => 256,
+                    CostIndex::U16(_) => t.levels,
+                };
+                let (re, im) = (0..len)
                     .map(|k| {
+                        if k >= t.levels {
+                            return (F::from_f64(1.0), F::default());
+                        }
                         let c = (t.base + k as f64) / t.scale;
                         let (s, co) = (gamma * c).sin_cos();
                         (F::from_f64(co), F::from_f64(-s))
@@ -352,8 +361,8 @@ impl CostModel {
             (PhaseLayer::Table { re, im }, Some(t)) => match &t.index {
                 CostIndex::U8(idx) => PhaseSrc::TableU8 {
                     idx: &idx[start..start + len],
-                    re,
-                    im,
+                    re: re[..].try_into().expect("u8 tables hold 256 phases"),
+                    im: im[..].try_into().expect("u8 tables hold 256 phases"),
                 },
                 CostIndex::U16(idx) => PhaseSrc::TableU16 {
                     idx: &idx[start..start + len],
