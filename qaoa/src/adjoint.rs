@@ -21,11 +21,11 @@
 
 use crate::butterfly::{PhaseSrc, Rot, cross_block, cross_slab, mix_block, mix_slab};
 use crate::cost::PhaseLayer;
-use crate::engine::{Angles, Engine, for_each_hop_run};
-use crate::gamma::gamma_step;
+use crate::engine::{Angles, Engine};
 use crate::error::Result;
-use crate::kernel::{for_each_block, for_each_slab, rotate_dual, turn_dual_at};
-use crate::memory::{available_memory, check_memory, memory_for};
+use crate::gamma::gamma_step;
+use crate::kernel::{for_each_block, for_each_slab};
+use crate::memory::{available_memory, memory_for};
 use crate::real::Real;
 use crate::state::StateVector;
 
@@ -113,7 +113,7 @@ impl<F: Real> Engine<F> {
     }
 
     /// λ = Cφ and E = ⟨φ|C|φ⟩ in one pass that reads φ and writes λ.
-    fn apply_cost(&self, phi: &mut StateVector<F>, lam: &mut StateVector<F>) -> f64 {
+    pub(crate) fn apply_cost(&self, phi: &mut StateVector<F>, lam: &mut StateVector<F>) -> f64 {
         let bl = self.cost.block_len();
         for_each_block(
             [
@@ -174,7 +174,14 @@ impl<F: Real> Engine<F> {
             } else {
                 &groups[..]
             };
-            self.forward_into(src, &mut first[0], end, run, angles.gamma[l], angles.beta[l]);
+            self.forward_into(
+                src,
+                &mut first[0],
+                end,
+                run,
+                angles.gamma[l],
+                angles.beta[l],
+            );
         }
         let mut lam = self.pooled_buffer();
         let phi_end = &mut st[layout.end(p - 1)];
@@ -239,12 +246,8 @@ impl<F: Real> Engine<F> {
                     },
                 );
             }
-            let (gbl, gg) = self.backward_low(
-                &mut lam,
-                &mut st[layout.before(l)],
-                angles.gamma[l],
-                m,
-            );
+            let (gbl, gg) =
+                self.backward_low(&mut lam, &mut st[layout.before(l)], angles.gamma[l], m);
             grad[l] = 2.0 * gg;
             grad[p + l] = 2.0 * (gb + gbl);
         }
@@ -343,7 +346,8 @@ impl<F: Real> Engine<F> {
                 mix_slab::<F, 2>([&mut pr[..], &mut pi[..]], w, on, m);
                 let out = (&mut lr[..], &mut li[..]);
                 let e = self.cost.slab_apply(base, 1 << g.0, w, pr, pi, out);
-                let t = cross_slab::<F, 4>([&mut pr[..], &mut pi[..], &mut lr[..], &mut li[..]], w, on);
+                let t =
+                    cross_slab::<F, 4>([&mut pr[..], &mut pi[..], &mut lr[..], &mut li[..]], w, on);
                 mix_slab::<F, 2>([&mut lr[..], &mut li[..]], w, on, inverse);
                 Sums(e.unwrap_or(0.0), t)
             },
@@ -407,137 +411,6 @@ impl<F: Real> Engine<F> {
         }
         (gb, gg)
     }
-
-    /// The two-state adjoint gradient: φ and λ = Cφ are both undone layer by layer; every
-    /// derivative is accumulated inside the passes that undo the layer (no extra sweeps).
-    fn gradient_two_state(&self, angles: &Angles) -> Result<(f64, Vec<f64>)> {
-        // Two pooled buffers need no new memory (and no ~20 µs read of /proc/meminfo).
-        if self.pooled() < 2 {
-            check_memory(self.n, F::PRECISION, 2)?;
-        }
-        let p = angles.depth();
-        let mut phi = self.pooled_initial();
-        self.apply_layers(&mut phi, angles);
-        let mut lam = self.pooled_buffer();
-        let energy = self.apply_cost(&mut phi, &mut lam);
-        let mut grad = vec![0.0; 2 * p];
-        for l in (0..p).rev() {
-            let (gb, gg) = self.layer_backward(&mut phi, &mut lam, angles.gamma[l], angles.beta[l]);
-            grad[l] = 2.0 * gg;
-            grad[p + l] = 2.0 * gb;
-        }
-        self.recycle(phi);
-        self.recycle(lam);
-        Ok((energy, grad))
-    }
-
-    /// Undoes one layer on φ and λ; returns `(Im⟨λ|B|φ⟩, Im⟨λ|C|φ⟩)` at the right points.
-    fn layer_backward(
-        &self,
-        phi: &mut StateVector<F>,
-        lam: &mut StateVector<F>,
-        gamma: f64,
-        beta: f64,
-    ) -> (f64, f64) {
-        let mut gb = 0.0;
-        let (pr, pi) = (&mut phi.re[..], &mut phi.im[..]);
-        let (lr, li) = (&mut lam.re[..], &mut lam.im[..]);
-        if !self.plan.pairs.is_empty() {
-            let steps = self.plan.trotter_steps;
-            let theta = beta / steps as f64;
-            let (s, c) = theta.sin_cos();
-            let (c, s) = (F::from_f64(c), F::from_f64(-s));
-            for _ in 0..steps {
-                for &(a, b) in self.plan.pairs.iter().rev() {
-                    gb += hop_dual([&mut *pr, &mut *pi, &mut *lr, &mut *li], a, b, c, s)
-                        / steps as f64;
-                }
-            }
-        }
-        let (s, c) = beta.sin_cos();
-        let (c, s) = (F::from_f64(c), F::from_f64(-s));
-        let low = self.cost.low_bits();
-        let xq = &self.plan.x_qubits;
-        // Full rows for two states as well (a 2 MiB slab): n = 24, p = 4, one thread,
-        // 1.85–1.87 s against 1.87–2.02 s with half-width rows.
-        let w = F::ROW;
-        let m = Rot { c, s };
-        for g in self.active_high_groups().into_iter().rev() {
-            let on = &xq[g.0..g.1];
-            gb += for_each_slab(
-                [&mut *pr, &mut *pi, &mut *lr, &mut *li],
-                g,
-                w,
-                self.parallel,
-                (0, 4),
-                |[a, b, x, y], _| {
-                    mix_slab::<F, 4>([&mut a[..], &mut b[..], &mut x[..], &mut y[..]], w, on, m)
-                },
-            );
-        }
-        let inverse: PhaseLayer<F> = self.cost.prepare_phase(-gamma);
-        let bl = self.cost.block_len();
-        let parts = for_each_block(
-            [&mut *pr, &mut *pi, &mut *lr, &mut *li],
-            bl,
-            self.parallel,
-            || self.scratch(),
-            |b, [a, bi, x, y], scr| {
-                let mut beta_part = 0.0;
-                if low >= 3 {
-                    beta_part = mix_block::<F, 4>(
-                        [&mut *a, &mut *bi, &mut *x, &mut *y],
-                        low,
-                        xq,
-                        m,
-                        &PhaseSrc::None,
-                    );
-                } else {
-                    for q in (0..low).filter(|&q| xq[q]) {
-                        beta_part +=
-                            rotate_dual([&mut *a, &mut *bi, &mut *x, &mut *y], 1 << q, c, s);
-                    }
-                }
-                // Im⟨λ|C|φ⟩ and the inverse phase on both states in one sweep.
-                scr.cost.resize(bl, 0.0);
-                self.cost.fill_block_costs(b, &mut scr.cost);
-                let src = self.cost.phase_source(&inverse, b, &mut scr.phase);
-                if bl >= 8 {
-                    let g = gamma_step::<F, 4>([a, bi, x, y], &src, &scr.cost);
-                    return (beta_part, g);
-                }
-                let mut lanes = [0.0f64; 8];
-                for k in 0..bl {
-                    let (pr, pi, lr, li) = (a[k], bi[k], x[k], y[k]);
-                    lanes[k] += scr.cost[k] * (lr * pi - li * pr).to_f64();
-                    let (cr, ci) = src.at(k);
-                    a[k] = pr * cr - pi * ci;
-                    bi[k] = pr * ci + pi * cr;
-                    x[k] = lr * cr - li * ci;
-                    y[k] = lr * ci + li * cr;
-                }
-                (beta_part, lanes.iter().sum::<f64>())
-            },
-        );
-        let (mut gg, mut gb_low) = (0.0, 0.0);
-        for (bp, gp) in parts {
-            gb_low += bp;
-            gg += gp;
-        }
-        (gb + gb_low, gg)
-    }
-}
-
-/// [`hop`] on φ and λ, returning `Im⟨λ|G|φ⟩` for the hop's generator G.
-fn hop_dual<F: Real>([pr, pi, lr, li]: [&mut [F]; 4], a: usize, b: usize, c: F, s: F) -> f64 {
-    let mut acc = 0.0;
-    for_each_hop_run(pr.len(), a, b, |u, v, run| {
-        for k in 0..run {
-            acc +=
-                turn_dual_at([&mut *pr, &mut *pi, &mut *lr, &mut *li], u + k, v + k, c, s).to_f64();
-        }
-    });
-    acc
 }
 
 /// Two sums carried through a slab sweep.
@@ -558,42 +431,46 @@ mod tests {
     use quboflow::testing::random_qubo;
 
     /// Several high passes at a small n: 19 qubits with 3 (two passes: the first group's
-    /// terms are taken against the low checkpoint) or 2 qubits per pass (three passes: the
-    /// two-state method runs).
+    /// terms are taken against the mid checkpoint) or 2 qubits per pass (three passes: the
+    /// two-state method runs); integer costs (a cost index: the last pass runs forwards and
+    /// backwards in one sweep) and real ones (no index: a separate λ = Cφ sweep).
     #[test]
     fn checkpoints_cover_two_high_passes_and_step_aside_for_three() {
-        let q = random_qubo(19, 0.2, false, 5);
         let angles = Angles {
             gamma: vec![0.31, -0.52, 0.17],
             beta: vec![0.74, 0.41, -0.23],
         };
-        let reference = {
-            let opts = EngineOptions {
-                low_memory_gradient: true,
-                ..Default::default()
+        for integer in [false, true] {
+            let q = random_qubo(19, 0.2, integer, 5);
+            let reference = {
+                let opts = EngineOptions {
+                    low_memory_gradient: true,
+                    ..Default::default()
+                };
+                Engine::<f64>::new(&q, &opts)
+                    .unwrap()
+                    .gradient(&angles)
+                    .unwrap()
             };
-            Engine::<f64>::new(&q, &opts)
-                .unwrap()
-                .gradient(&angles)
-                .unwrap()
-        };
-        for (bits, passes, checkpointed) in [(3, 2, true), (2, 3, false), (5, 1, true)] {
-            let mut engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
-            engine.high_bits = bits;
-            assert_eq!(engine.active_high_groups().len(), passes);
-            assert_eq!(engine.checkpoint_layout(3).is_some(), checkpointed);
-            let (e, g) = engine.gradient(&angles).unwrap();
-            assert!((e - reference.0).abs() < 1e-10 * (1.0 + e.abs()));
-            let scale = reference.1.iter().fold(1.0f64, |m, g| m.max(g.abs()));
-            for (k, (a, b)) in g.iter().zip(&reference.1).enumerate() {
-                assert!(
-                    (a - b).abs() < 1e-9 * scale,
-                    "{bits} bits per pass, component {k}: {a} vs {b}"
-                );
+            for (bits, passes, checkpointed) in [(3, 2, true), (2, 3, false), (5, 1, true)] {
+                let mut engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
+                assert_eq!(engine.cost_model().has_table(), integer);
+                engine.high_bits = bits;
+                assert_eq!(engine.active_high_groups().len(), passes);
+                assert_eq!(engine.checkpoint_layout(3).is_some(), checkpointed);
+                let (e, g) = engine.gradient(&angles).unwrap();
+                assert!((e - reference.0).abs() < 1e-10 * (1.0 + e.abs()));
+                let scale = reference.1.iter().fold(1.0f64, |m, g| m.max(g.abs()));
+                for (k, (a, b)) in g.iter().zip(&reference.1).enumerate() {
+                    assert!(
+                        (a - b).abs() < 1e-9 * scale,
+                        "{bits} bits per pass, integer {integer}, component {k}: {a} vs {b}"
+                    );
+                }
+                // The state itself does not depend on how the passes are cut.
+                let s = engine.state(&angles).unwrap();
+                assert!((engine.expectation_of(&s) - e).abs() < 1e-10 * (1.0 + e.abs()));
             }
-            // The state itself does not depend on how the passes are cut.
-            let s = engine.state(&angles).unwrap();
-            assert!((engine.expectation_of(&s) - e).abs() < 1e-10 * (1.0 + e.abs()));
         }
     }
 

@@ -260,7 +260,9 @@ impl CostModel {
         let t = self.table.as_ref()?;
         Some(match &t.index {
             CostIndex::U8(idx) => slab_rows::<F, u8, false>(t, idx, base, stride, w, re, im, None),
-            CostIndex::U16(idx) => slab_rows::<F, u16, false>(t, idx, base, stride, w, re, im, None),
+            CostIndex::U16(idx) => {
+                slab_rows::<F, u16, false>(t, idx, base, stride, w, re, im, None)
+            }
         })
     }
 
@@ -472,35 +474,6 @@ fn phase_table<F: Real, I: Copy + Into<usize>>(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use quboflow::testing::random_qubo;
-
-    #[test]
-    fn diagonal_matches_energy_for_both_paths() {
-        for (n, integer) in [(1, true), (5, true), (9, false), (16, true), (17, false)] {
-            let q = random_qubo(n, 0.4, integer, 11 + n as u64);
-            let m = CostModel::new(&q, n % 2 == 0);
-            assert_eq!(m.table.is_some(), integer, "n={n}");
-            let d = m.diagonal();
-            for x in (0..1usize << n).step_by(1 + (1 << n) / 3000) {
-                let bits: Vec<u8> = (0..n).map(|k| (x >> k & 1) as u8).collect();
-                let e = q.energy(&bits);
-                assert!((d[x] - e).abs() < 1e-9 * (1.0 + e.abs()), "n={n} x={x}");
-                assert!((m.cost(x) - e).abs() < 1e-9 * (1.0 + e.abs()));
-                if let Some(t) = &m.table {
-                    let k = match &t.index {
-                        CostIndex::U8(v) => v[x] as usize,
-                        CostIndex::U16(v) => v[x] as usize,
-                    };
-                    assert_eq!((t.base + k as f64) / t.scale, e);
-                }
-            }
-        }
-    }
-}
-
 /// The rows of [`CostModel::slab_energy`] for one index type; with `WRITE`, `Eψ` goes to `out`.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
@@ -531,4 +504,33 @@ fn slab_rows<F: Real, I: Copy + Into<usize>, const WRITE: bool>(
         acc += part;
     }
     acc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quboflow::testing::random_qubo;
+
+    #[test]
+    fn diagonal_matches_energy_for_both_paths() {
+        for (n, integer) in [(1, true), (5, true), (9, false), (16, true), (17, false)] {
+            let q = random_qubo(n, 0.4, integer, 11 + n as u64);
+            let m = CostModel::new(&q, n % 2 == 0);
+            assert_eq!(m.table.is_some(), integer, "n={n}");
+            let d = m.diagonal();
+            for x in (0..1usize << n).step_by(1 + (1 << n) / 3000) {
+                let bits: Vec<u8> = (0..n).map(|k| (x >> k & 1) as u8).collect();
+                let e = q.energy(&bits);
+                assert!((d[x] - e).abs() < 1e-9 * (1.0 + e.abs()), "n={n} x={x}");
+                assert!((m.cost(x) - e).abs() < 1e-9 * (1.0 + e.abs()));
+                if let Some(t) = &m.table {
+                    let k = match &t.index {
+                        CostIndex::U8(v) => v[x] as usize,
+                        CostIndex::U16(v) => v[x] as usize,
+                    };
+                    assert_eq!((t.base + k as f64) / t.scale, e);
+                }
+            }
+        }
+    }
 }

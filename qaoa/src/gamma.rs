@@ -3,7 +3,7 @@
 //! chosen at run time). Written as a plain loop over slices it ran as SSE2 scalar code: 44 ms
 //! of a 142 ms backward low pass per layer at n = 24 on one thread.
 
-use crate::butterfly::{LANES, PhaseSrc, dispatch, isa, Isa};
+use crate::butterfly::{Isa, LANES, PhaseSrc, dispatch, isa};
 use crate::real::Real;
 
 /// One block of the phase step, window by window (the phase lookup resolved once per 8

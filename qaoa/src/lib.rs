@@ -66,6 +66,7 @@ pub mod optimize;
 pub mod real;
 pub mod solver;
 pub mod state;
+mod two_state;
 
 pub use angles::InitStrategy;
 pub use butterfly::{Isa, isa};
