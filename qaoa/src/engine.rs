@@ -99,10 +99,10 @@ pub struct EngineOptions {
     /// Threading. Default: `Auto`.
     pub parallelism: Parallelism,
     /// Keep the adjoint gradient to two statevectors (φ is undone layer by layer alongside λ)
-    /// instead of storing φ after each pass of every layer. Default: `false` — checkpoints
-    /// (2p + 2 statevectors) whenever they take at most half the memory left, which makes the
-    /// gradient about 1.3× faster at 22–24 qubits; with `true`, or when they would take more,
-    /// the two-state method runs.
+    /// instead of storing φ after every layer. Default: `false` — checkpoints (p + 2
+    /// statevectors; 2p + 2 from 25 qubits on, where a layer has two high passes) whenever
+    /// they take at most half the memory left, which makes the gradient about 1.4× faster at
+    /// 24 qubits; with `true`, or when they would take more, the two-state method runs.
     pub low_memory_gradient: bool,
 }
 

@@ -19,7 +19,7 @@ pub fn memory_required(n: usize, precision: Precision) -> u64 {
 }
 
 /// Bytes needed with `states` statevectors alive at once (the adjoint gradient keeps two, or
-/// `2p + 2` with checkpoints).
+/// `p + 2` with checkpoints, `2p + 2` from 25 qubits on).
 pub fn memory_for(n: usize, precision: Precision, states: u64) -> u64 {
     let n = n.min(63) as u32;
     let amps = 1u64 << n;
