@@ -120,12 +120,7 @@ impl<F: Real> Engine<F> {
     pub(crate) fn apply_cost(&self, phi: &mut StateVector<F>, lam: &mut StateVector<F>) -> f64 {
         let bl = self.cost.block_len();
         for_each_block(
-            [
-                &mut lam.re[..],
-                &mut lam.im[..],
-                &mut phi.re[..],
-                &mut phi.im[..],
-            ],
+            StateVector::arrays_of(lam, phi),
             bl,
             self.parallel,
             Vec::<f64>::new,
@@ -219,12 +214,7 @@ impl<F: Real> Engine<F> {
                 let on = &xq[g.0..g.1];
                 let phi = &mut st[against];
                 gb += for_each_slab(
-                    [
-                        &mut lam.re[..],
-                        &mut lam.im[..],
-                        &mut phi.re[..],
-                        &mut phi.im[..],
-                    ],
+                    StateVector::arrays_of(&mut lam, phi),
                     g,
                     w,
                     self.parallel,
@@ -297,12 +287,7 @@ impl<F: Real> Engine<F> {
             }
             Some(end) => {
                 for_each_block(
-                    [
-                        &mut first.re[..],
-                        &mut first.im[..],
-                        &mut end.re[..],
-                        &mut end.im[..],
-                    ],
+                    StateVector::arrays_of(first, end),
                     bl,
                     self.parallel,
                     || self.scratch(),
@@ -336,12 +321,7 @@ impl<F: Real> Engine<F> {
         let on = &self.plan.x_qubits[g.0..g.1];
         let w = F::ROW;
         let Sums(energy, term) = for_each_slab(
-            [
-                &mut lam.re[..],
-                &mut lam.im[..],
-                &mut phi.re[..],
-                &mut phi.im[..],
-            ],
+            StateVector::arrays_of(lam, phi),
             g,
             w,
             self.parallel,
@@ -349,7 +329,9 @@ impl<F: Real> Engine<F> {
             |[lr, li, pr, pi], base| {
                 mix_slab::<F, 2>([&mut pr[..], &mut pi[..]], w, on, m);
                 let out = (&mut lr[..], &mut li[..]);
-                let e = self.cost.slab_apply(base, 1 << g.0, w, pr, pi, out);
+                let e = self
+                    .cost
+                    .slab_energy((base, 1 << g.0, w), pr, pi, Some(out));
                 let t =
                     cross_slab::<F, 4>([&mut pr[..], &mut pi[..], &mut lr[..], &mut li[..]], w, on);
                 mix_slab::<F, 2>([&mut lr[..], &mut li[..]], w, on, inverse);
@@ -383,12 +365,7 @@ impl<F: Real> Engine<F> {
         let inverse: PhaseLayer<F> = self.cost.prepare_phase(-gamma);
         let bl = self.cost.block_len();
         let parts = for_each_block(
-            [
-                &mut lam.re[..],
-                &mut lam.im[..],
-                &mut before.re[..],
-                &mut before.im[..],
-            ],
+            StateVector::arrays_of(lam, before),
             bl,
             self.parallel,
             || (self.scratch(), vec![F::default(); 2 * bl]),

@@ -248,40 +248,22 @@ impl CostModel {
     }
 
     /// `Σ |ψ|² E` over a gathered slab whose row `r` holds the `w` amplitudes from
-    /// `base + r·stride`; `None` without a cost index (the caller then uses a separate pass).
+    /// `base + r·stride`, also writing `Eψ` into `out` (re, im) when given; `None` without a
+    /// cost index (the caller then uses a separate pass).
     pub(crate) fn slab_energy<F: Real>(
         &self,
-        base: usize,
-        stride: usize,
-        w: usize,
+        (base, stride, w): (usize, usize, usize),
         re: &[F],
         im: &[F],
+        out: Option<(&mut [F], &mut [F])>,
     ) -> Option<f64> {
         let t = self.table.as_ref()?;
-        Some(match &t.index {
-            CostIndex::U8(idx) => slab_rows::<F, u8, false>(t, idx, base, stride, w, re, im, None),
-            CostIndex::U16(idx) => {
-                slab_rows::<F, u16, false>(t, idx, base, stride, w, re, im, None)
-            }
-        })
-    }
-
-    /// [`slab_energy`](Self::slab_energy), also writing `Eψ` into `(out_re, out_im)`.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn slab_apply<F: Real>(
-        &self,
-        base: usize,
-        stride: usize,
-        w: usize,
-        re: &[F],
-        im: &[F],
-        out: (&mut [F], &mut [F]),
-    ) -> Option<f64> {
-        let t = self.table.as_ref()?;
-        let out = Some(out);
-        Some(match &t.index {
-            CostIndex::U8(idx) => slab_rows::<F, u8, true>(t, idx, base, stride, w, re, im, out),
-            CostIndex::U16(idx) => slab_rows::<F, u16, true>(t, idx, base, stride, w, re, im, out),
+        let rows = (base, stride, w);
+        Some(match (&t.index, out.is_some()) {
+            (CostIndex::U8(idx), false) => slab_rows::<F, u8, false>(t, idx, rows, re, im, out),
+            (CostIndex::U8(idx), true) => slab_rows::<F, u8, true>(t, idx, rows, re, im, out),
+            (CostIndex::U16(idx), false) => slab_rows::<F, u16, false>(t, idx, rows, re, im, out),
+            (CostIndex::U16(idx), true) => slab_rows::<F, u16, true>(t, idx, rows, re, im, out),
         })
     }
 
@@ -474,15 +456,13 @@ fn phase_table<F: Real, I: Copy + Into<usize>>(
     }
 }
 
-/// The rows of [`CostModel::slab_energy`] for one index type; with `WRITE`, `Eψ` goes to `out`.
-#[allow(clippy::too_many_arguments)]
+/// The rows `(base, stride, w)` of [`CostModel::slab_energy`] for one index type; with
+/// `WRITE`, `Eψ` goes to `out`.
 #[inline(always)]
 fn slab_rows<F: Real, I: Copy + Into<usize>, const WRITE: bool>(
     t: &CostTable,
     idx: &[I],
-    base: usize,
-    stride: usize,
-    w: usize,
+    (base, stride, w): (usize, usize, usize),
     re: &[F],
     im: &[F],
     out: Option<(&mut [F], &mut [F])>,

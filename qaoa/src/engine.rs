@@ -413,7 +413,9 @@ impl<F: Real> Engine<F> {
             |b, [r, i], scr| {
                 self.low_block(b, r, i, &phase, m, scr);
                 if fuse_low {
-                    self.cost.slab_energy(b * bl, bl, bl, r, i).unwrap_or(0.0)
+                    self.cost
+                        .slab_energy((b * bl, bl, bl), r, i, None)
+                        .unwrap_or(0.0)
                 } else {
                     0.0
                 }
@@ -496,7 +498,7 @@ impl<F: Real> Engine<F> {
                     mix_slab::<F, 2>([&mut r[..], &mut i[..]], w, on, m);
                     if here {
                         self.cost
-                            .slab_energy(base, 1 << g.0, w, r, i)
+                            .slab_energy((base, 1 << g.0, w), r, i, None)
                             .unwrap_or(0.0)
                     } else {
                         0.0

@@ -50,6 +50,12 @@ pub struct StateVector<F> {
 }
 
 impl<F: Real> StateVector<F> {
+    /// The arrays of two states, `[a.re, a.im, b.re, b.im]`, as the block and slab drivers
+    /// take them.
+    pub(crate) fn arrays_of<'a>(a: &'a mut Self, b: &'a mut Self) -> [&'a mut [F]; 4] {
+        [&mut a.re[..], &mut a.im[..], &mut b.re[..], &mut b.im[..]]
+    }
+
     /// `2^n` zero amplitudes in buffers advised for transparent huge pages (see
     /// [`zeroed_buffer`]).
     pub(crate) fn zeroed(n: usize) -> Self {
