@@ -339,7 +339,19 @@ impl CostModel {
         b: usize,
         scratch: &'a mut Vec<F>,
     ) -> PhaseSrc<'a, F> {
-        let len = self.block_len();
+        self.span_phase_source(layer, b, 1, scratch)
+    }
+
+    /// [`phase_source`](Self::phase_source) for the `blocks` consecutive blocks from `b`.
+    pub(crate) fn span_phase_source<'a, F: Real>(
+        &'a self,
+        layer: &'a PhaseLayer<F>,
+        b: usize,
+        blocks: usize,
+        scratch: &'a mut Vec<F>,
+    ) -> PhaseSrc<'a, F> {
+        let bl = self.block_len();
+        let len = bl * blocks;
         let start = b << self.low;
         match (layer, &self.table) {
             (PhaseLayer::Table { re, im }, Some(t)) => match &t.index {
@@ -357,7 +369,9 @@ impl CostModel {
             (PhaseLayer::Factored { gamma, re, im }, _) => {
                 scratch.resize(2 * len, F::default());
                 let (pr, pi) = scratch.split_at_mut(len);
-                self.block_phases(*gamma, re, im, b, pr, pi);
+                for (k, (pr, pi)) in pr.chunks_mut(bl).zip(pi.chunks_mut(bl)).enumerate() {
+                    self.block_phases(*gamma, re, im, b + k, pr, pi);
+                }
                 let (re, im) = scratch.split_at(len);
                 PhaseSrc::Dense { re, im }
             }

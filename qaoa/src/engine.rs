@@ -7,7 +7,9 @@ use quboflow::{Constraints, Qubo};
 use crate::butterfly::{Rot, mix_block, mix_slab};
 use crate::cost::{CostModel, PhaseLayer};
 use crate::error::{Error, Result};
-use crate::kernel::{HIGH_BITS, for_each_block, for_each_slab, high_groups, rotate, turn_at};
+use crate::kernel::{
+    HIGH_BITS, SPAN_BITS, for_each_block, for_each_slab, high_groups, rotate, turn_at,
+};
 use crate::memory::check_memory;
 use crate::mixer::{InitialState, MixerKind, MixerPlan};
 use crate::real::Real;
@@ -400,11 +402,12 @@ impl<F: Real> Engine<F> {
         let phase: PhaseLayer<F> = self.cost.prepare_phase(gamma);
         let m = Rot::of(beta);
         let (re, im) = (&mut state.re[..], &mut state.im[..]);
-        let groups = self.active_high_groups();
+        let span = self.span_bits();
+        let groups = self.active_groups_above(span);
         // Where ⟨C⟩ can be summed: the last sweep, if it is ours and the costs are indexed.
         let fuse = energy && self.cost.has_table() && self.plan.pairs.is_empty();
         let fuse_low = fuse && groups.is_empty();
-        let bl = self.cost.block_len();
+        let bl = 1usize << span;
         let low_parts = for_each_block(
             [&mut *re, &mut *im],
             bl,
@@ -440,15 +443,31 @@ impl<F: Real> Engine<F> {
     /// The high qubit groups (of `LOW_BITS` upwards) with at least one X-mixed qubit: one
     /// gathered sweep each.
     pub(crate) fn active_high_groups(&self) -> Vec<(usize, usize)> {
+        self.active_groups_above(self.cost.low_bits())
+    }
+
+    /// The high groups from qubit `low` upwards with at least one X-mixed qubit.
+    fn active_groups_above(&self, low: usize) -> Vec<(usize, usize)> {
         let xq = &self.plan.x_qubits;
-        high_groups(self.n, self.cost.low_bits(), self.high_bits)
+        high_groups(self.n, low, self.high_bits)
             .into_iter()
             .filter(|g| (g.0..g.1).any(|q| xq[q]))
             .collect()
     }
 
-    /// The low pass on block `b`: the phase, then the X rotations of the qubits below
-    /// `LOW_BITS`, in one sweep of the block.
+    /// Qubits of a layer's low pass outside the gradient: [`SPAN_BITS`], or fewer on small
+    /// states, and never fewer than the cost blocks' (`low_bits`).
+    fn span_bits(&self) -> usize {
+        let low = self.cost.low_bits();
+        if low < 3 {
+            low
+        } else {
+            self.n.min(SPAN_BITS.max(low))
+        }
+    }
+
+    /// The low pass on block `b` (of `r.len()` amplitudes: one cost block or, in a layer,
+    /// `2^SPAN_BITS`): the phase, then the X rotations of the block's qubits, in one sweep.
     pub(crate) fn low_block(
         &self,
         b: usize,
@@ -461,8 +480,12 @@ impl<F: Real> Engine<F> {
         let low = self.cost.low_bits();
         let xq = &self.plan.x_qubits;
         if low >= 3 {
-            let src = self.cost.phase_source(phase, b, &mut scr.phase);
-            mix_block::<F, 2>([r, i], low, xq, m, &src);
+            let bits = r.len().trailing_zeros() as usize;
+            let blocks = r.len() >> low;
+            let src = self
+                .cost
+                .span_phase_source(phase, b * blocks, blocks, &mut scr.phase);
+            mix_block::<F, 2>([r, i], bits, xq, m, &src);
         } else {
             self.cost.apply_phase(phase, b, r, i, &mut scr.phase);
             for q in (0..low).filter(|&q| xq[q]) {

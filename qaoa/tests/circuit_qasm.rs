@@ -4,7 +4,7 @@
 use quboflow::testing::random_qubo;
 use quboflow::{Constraints, Qubo};
 use quboflow_qaoa::{
-    Angles, Circuit, Engine, EngineOptions, InitialState, MixerKind, TwoQubitStyle,
+    Angles, Circuit, Engine, EngineOptions, InitialState, MixerKind, Parallelism, TwoQubitStyle,
 };
 
 type C = (f64, f64);
@@ -128,6 +128,27 @@ fn exported_x_mixer_circuit_matches_the_engine() {
         };
         let (ov, _) = overlap(&q, &EngineOptions::default(), &a);
         assert!((ov - 1.0).abs() < 1e-10, "n={n}: |<engine|circuit>| = {ov}");
+    }
+}
+
+#[test]
+fn wide_low_pass_matches_the_exported_circuit() {
+    // From 15 qubits a layer's low pass covers one qubit more than the cost blocks (and the
+    // gradient) do; 16 and 17 qubits put one and two qubits in a high pass above it.
+    for (n, integer) in [(15, true), (16, false), (17, true)] {
+        let q = random_qubo(n, 0.12, integer, 60 + n as u64);
+        let a = Angles {
+            gamma: vec![0.21, -0.37],
+            beta: vec![0.45, 0.12],
+        };
+        for parallelism in [Parallelism::Serial, Parallelism::Parallel] {
+            let opts = EngineOptions {
+                parallelism,
+                ..Default::default()
+            };
+            let (ov, _) = overlap(&q, &opts, &a);
+            assert!((ov - 1.0).abs() < 1e-10, "n={n}: |<engine|circuit>| = {ov}");
+        }
     }
 }
 
