@@ -440,8 +440,8 @@ impl<F: Real> Engine<F> {
         result
     }
 
-    /// The high qubit groups (of `LOW_BITS` upwards) with at least one X-mixed qubit: one
-    /// gathered sweep each.
+    /// The high qubit groups (of the cost blocks' `LOW_BITS` upwards, as the gradient walks
+    /// them) with at least one X-mixed qubit: one gathered sweep each.
     pub(crate) fn active_high_groups(&self) -> Vec<(usize, usize)> {
         self.active_groups_above(self.cost.low_bits())
     }

@@ -3,8 +3,9 @@
 //! Layout: real and imaginary parts in separate arrays (structure of arrays), so the
 //! butterflies vectorise without shuffles. A layer visits memory in as few sweeps as possible:
 //!
-//! * the **low pass** works on contiguous blocks of `2^L` amplitudes (L = 14: 256 KiB of
-//!   complex128, L2-resident) and applies the phase and the mixer on qubits `0..L`;
+//! * the **low pass** works on contiguous blocks of `2^L` amplitudes (L = [`SPAN_BITS`] = 15
+//!   in a layer: 512 KiB of complex128, L2-resident; the gradient keeps the cost blocks'
+//!   14) and applies the phase and the mixer on qubits `0..L`;
 //! * each **high pass** covers up to [`HIGH_BITS`] further qubits: for a slab of 64-byte column
 //!   chunks it gathers the `2^g` rows that differ only in those qubits into a contiguous
 //!   buffer, rotates them there (strides ≥ one cache line, so every butterfly vectorises), and
