@@ -14,9 +14,14 @@
 //!   other end of the mixer, after λ has turned back, against φ after the phase, rebuilt in
 //!   cache from φ before the layer, which the γ term reads anyway. The last layer's last high
 //!   pass runs forwards and backwards in one sweep: φ at the end of the circuit, and the
-//!   λ = Cφ sweep, are never written out. Measured (`qaoa_layer`, 3-regular Max-Cut, p = 4,
-//!   one thread, n = 24): 3.5–3.7 evaluations of ⟨C⟩, against 3.6–4.0 with a checkpoint after
-//!   every pass and 4.9–5.0 for the two-state form. Tried and not kept: φ kept in slab order
+//!   λ = Cφ sweep, are never written out. With one high pass, the forward layers use the
+//!   wider low pass of an evaluation (`SPAN_BITS`) and the backward ones the cost blocks':
+//!   the checkpoints lie between layers, where the split does not matter, and the merged
+//!   last pass turns φ only on the qubits the forward low pass left. Measured (`qaoa_layer`,
+//!   3-regular Max-Cut, p = 4, one thread, n = 24): 1.25–1.30 s, 3.4–3.6 evaluations of ⟨C⟩
+//!   (an evaluation being a layer of `SPAN_BITS` faster than the gradient's backward ones),
+//!   against 3.6–4.0 with a checkpoint after every pass and 4.9–5.0 for the two-state form.
+//!   Tried and not kept: φ kept in slab order
 //!   (contiguous reads, one more state per layer), the gather split into wide reads and
 //!   half-width slabs, the two-state kernel on the gathered slab, and splitting the high
 //!   qubits into two passes.
@@ -156,8 +161,19 @@ impl<F: Real> Engine<F> {
         }
         self.reset(&mut st[0]);
         let groups = self.active_high_groups();
+        // With one high pass backwards, the forward layers take the wider low pass of
+        // `layer` (`SPAN_BITS`): the checkpoints are whole layers, so the backward passes may
+        // split the qubits differently. With two, the mid checkpoint ties the forward split
+        // to the backward one. n = 24, p = 4, one thread: see `SPAN_BITS`.
+        let span = if groups.len() == 1 {
+            self.span_bits()
+        } else {
+            self.cost.low_bits()
+        };
+        let fwd = self.active_groups_above(span);
         // The last layer's last high pass runs forwards and backwards in one sweep (see
-        // `merged_last_pass`) when the costs are indexed for reading inside a slab.
+        // `merged_last_pass`) when the costs are indexed for reading inside a slab. With the
+        // wider low pass, the forward group (if any) lies inside that backward one.
         let merged = self.cost.has_table() && !groups.is_empty();
         for l in 0..p {
             let (head, tail) = st.split_at_mut(layout.first(l));
@@ -168,16 +184,16 @@ impl<F: Real> Engine<F> {
             } else {
                 None
             };
-            let run = if merged && l + 1 == p {
-                &groups[..groups.len() - 1]
-            } else {
-                &groups[..]
+            let run = match fwd.len() {
+                k if merged && l + 1 == p && span == self.cost.low_bits() => &fwd[..k - 1],
+                _ if merged && l + 1 == p => &[],
+                _ => &fwd[..],
             };
             self.forward_into(
                 src,
                 &mut first[0],
                 end,
-                run,
+                (span, run),
                 angles.gamma[l],
                 angles.beta[l],
             );
@@ -185,7 +201,9 @@ impl<F: Real> Engine<F> {
         let mut lam = self.pooled_buffer();
         let phi_end = &mut st[layout.end(p - 1)];
         let (energy, merged_term) = match groups.last() {
-            Some(&g) if merged => self.merged_last_pass(phi_end, &mut lam, g, angles.beta[p - 1]),
+            Some(&g) if merged => {
+                self.merged_last_pass(phi_end, &mut lam, (g, span), angles.beta[p - 1])
+            }
             _ => (self.apply_cost(phi_end, &mut lam), 0.0),
         };
         let mut grad = vec![0.0; 2 * p];
@@ -260,13 +278,13 @@ impl<F: Real> Engine<F> {
         src: &StateVector<F>,
         first: &mut StateVector<F>,
         end: Option<&mut StateVector<F>>,
-        groups: &[(usize, usize)],
+        (span, groups): (usize, &[(usize, usize)]),
         gamma: f64,
         beta: f64,
     ) {
         let phase: PhaseLayer<F> = self.cost.prepare_phase(gamma);
         let m = Rot::of(beta);
-        let bl = self.cost.block_len();
+        let bl = 1usize << span;
         let copy_in = |b: usize, r: &mut [F], i: &mut [F]| {
             r.copy_from_slice(&src.re[b * bl..(b + 1) * bl]);
             i.copy_from_slice(&src.im[b * bl..(b + 1) * bl]);
@@ -313,12 +331,14 @@ impl<F: Real> Engine<F> {
         &self,
         phi: &mut StateVector<F>,
         lam: &mut StateVector<F>,
-        g: (usize, usize),
+        (g, span): ((usize, usize), usize),
         beta: f64,
     ) -> (f64, f64) {
         let m = Rot::<F>::of(beta);
         let inverse = m.inverse();
         let on = &self.plan.x_qubits[g.0..g.1];
+        // φ has had the qubits below `span` rotated in the forward low pass.
+        let on_phi: Vec<bool> = (g.0..g.1).map(|q| on[q - g.0] && q >= span).collect();
         let w = F::ROW;
         let Sums(energy, term) = for_each_slab(
             StateVector::arrays_of(lam, phi),
@@ -327,7 +347,7 @@ impl<F: Real> Engine<F> {
             self.parallel,
             (2, 2),
             |[lr, li, pr, pi], base| {
-                mix_slab::<F, 2>([&mut pr[..], &mut pi[..]], w, on, m);
+                mix_slab::<F, 2>([&mut pr[..], &mut pi[..]], w, &on_phi, m);
                 let out = (&mut lr[..], &mut li[..]);
                 let e = self
                     .cost

@@ -447,7 +447,7 @@ impl<F: Real> Engine<F> {
     }
 
     /// The high groups from qubit `low` upwards with at least one X-mixed qubit.
-    fn active_groups_above(&self, low: usize) -> Vec<(usize, usize)> {
+    pub(crate) fn active_groups_above(&self, low: usize) -> Vec<(usize, usize)> {
         let xq = &self.plan.x_qubits;
         high_groups(self.n, low, self.high_bits)
             .into_iter()
@@ -457,7 +457,7 @@ impl<F: Real> Engine<F> {
 
     /// Qubits of a layer's low pass outside the gradient: [`SPAN_BITS`], or fewer on small
     /// states, and never fewer than the cost blocks' (`low_bits`).
-    fn span_bits(&self) -> usize {
+    pub(crate) fn span_bits(&self) -> usize {
         let low = self.cost.low_bits();
         if low < 3 {
             low

@@ -4,8 +4,8 @@
 //! butterflies vectorise without shuffles. A layer visits memory in as few sweeps as possible:
 //!
 //! * the **low pass** works on contiguous blocks of `2^L` amplitudes (L = [`SPAN_BITS`] = 15
-//!   in a layer: 512 KiB of complex128, L2-resident; the gradient keeps the cost blocks'
-//!   14) and applies the phase and the mixer on qubits `0..L`;
+//!   in a layer: 512 KiB of complex128, L2-resident; the gradient's backward passes keep the
+//!   cost blocks' 14) and applies the phase and the mixer on qubits `0..L`;
 //! * each **high pass** covers up to [`HIGH_BITS`] further qubits: for a slab of 64-byte column
 //!   chunks it gathers the `2^g` rows that differ only in those qubits into a contiguous
 //!   buffer, rotates them there (strides ≥ one cache line, so every butterfly vectorises), and
@@ -29,9 +29,11 @@ pub(crate) const HIGH_BITS: usize = 10;
 /// `LOW_BITS` (14), so a low block (two arrays) is 512 KiB of complex128 and a high pass
 /// one qubit narrower: its slab of 2^9 rows × 512 B × 2 arrays is 512 KiB and stays in L2,
 /// where 2^10 rows filled it. n = 24, p = 4, three interleaved runs: 77–81 ms per layer on
-/// one thread against 85–90 ms, 38–43 ms on two against 45–47 ms. The gradient keeps the
-/// cost blocks' 14 bits: its backward low pass holds four arrays and a scratch per block, and
-/// with 15 bits throughout it measured 2 % slower (1.31 s against 1.285 s).
+/// one thread against 85–90 ms, 38–43 ms on two against 45–47 ms. The gradient's backward
+/// passes keep the cost blocks' 14 bits (its low pass holds four arrays and a scratch per
+/// block; with 15 bits throughout the gradient measured 2 % slower, 1.31 s against 1.285 s);
+/// its forward layers take 15 when one high pass follows, which made it 1.25–1.30 s against
+/// 1.31–1.34 s (three interleaved runs).
 pub(crate) const SPAN_BITS: usize = 15;
 
 /// Rows ahead of the one being gathered whose lines are requested early: the rows lie 2^lo
