@@ -21,10 +21,11 @@
 //!   3-regular Max-Cut, p = 4, one thread, n = 24): 1.25–1.30 s, 3.4–3.6 evaluations of ⟨C⟩
 //!   (an evaluation being a layer of `SPAN_BITS` faster than the gradient's backward ones),
 //!   against 3.6–4.0 with a checkpoint after every pass and 4.9–5.0 for the two-state form.
-//!   Tried and not kept: φ kept in slab order
-//!   (contiguous reads, one more state per layer), the gather split into wide reads and
-//!   half-width slabs, the two-state kernel on the gathered slab, and splitting the high
-//!   qubits into two passes.
+//!   Tried and not kept: φ kept in slab order (contiguous reads, one more state per layer),
+//!   the gather split into wide reads and half-width slabs, the two-state kernel on the
+//!   gathered slab, splitting the high qubits into two passes, and the cross terms of five
+//!   qubits per sweep from windows reused in L1 (five times slower: 128 strided lines per
+//!   group outrun the prefetchers).
 //! * **Two-state** (`two_state.rs`): φ and λ are undone together layer by layer; two
 //!   statevectors in all.
 
@@ -165,10 +166,11 @@ impl<F: Real> Engine<F> {
         // `layer` (`SPAN_BITS`): the checkpoints are whole layers, so the backward passes may
         // split the qubits differently. With two, the mid checkpoint ties the forward split
         // to the backward one. n = 24, p = 4, one thread: see `SPAN_BITS`.
+        let low = self.cost.low_bits();
         let span = if groups.len() == 1 {
             self.span_bits()
         } else {
-            self.cost.low_bits()
+            low
         };
         let fwd = self.active_groups_above(span);
         // The last layer's last high pass runs forwards and backwards in one sweep (see
@@ -184,10 +186,12 @@ impl<F: Real> Engine<F> {
             } else {
                 None
             };
-            let run = match fwd.len() {
-                k if merged && l + 1 == p && span == self.cost.low_bits() => &fwd[..k - 1],
-                _ if merged && l + 1 == p => &[],
-                _ => &fwd[..],
+            // The merged pass turns φ on the last layer's last group: the same group, or,
+            // with the wider low pass, the only forward group (which lies inside it).
+            let run: &[(usize, usize)] = match (merged && l + 1 == p, span == low) {
+                (false, _) => &fwd,
+                (true, true) => &fwd[..fwd.len() - 1],
+                (true, false) => &[],
             };
             self.forward_into(
                 src,

@@ -455,8 +455,9 @@ impl<F: Real> Engine<F> {
             .collect()
     }
 
-    /// Qubits of a layer's low pass outside the gradient: [`SPAN_BITS`], or fewer on small
-    /// states, and never fewer than the cost blocks' (`low_bits`).
+    /// Qubits of a layer's low pass (in evaluations, and in the gradient's forward layers
+    /// when one high pass follows): [`SPAN_BITS`], or fewer on small states, and never fewer
+    /// than the cost blocks' (`low_bits`).
     pub(crate) fn span_bits(&self) -> usize {
         let low = self.cost.low_bits();
         if low < 3 {
