@@ -356,14 +356,8 @@ impl CostModel {
                 let (wr, wi) = w[j];
                 w[j] = (wr * c + wi * s, wi * c - wr * s);
             }
-            for (j, &(wr, wi)) in w.iter().enumerate() {
-                let h = 1usize << j;
-                let (hr, tr) = gr[..2 * h].split_at_mut(h);
-                let (hi, ti) = gi[..2 * h].split_at_mut(h);
-                for x in 0..h {
-                    tr[x] = hr[x] * wr - hi[x] * wi;
-                    ti[x] = hr[x] * wi + hi[x] * wr;
-                }
+            for (j, &w) in w.iter().enumerate() {
+                double_phases(&mut gr, &mut gi, 1 << j, w);
             }
             let (hr, tr) = pr[..2 * half].split_at_mut(half);
             let (hi, ti) = pi[..2 * half].split_at_mut(half);
@@ -440,14 +434,7 @@ impl CostModel {
         let lin = &self.block_lin[b * self.low..(b + 1) * self.low];
         for (k, &w) in lin.iter().enumerate() {
             let (s, c) = (gamma * w).sin_cos();
-            let (wr, wi) = (F::from_f64(c), F::from_f64(-s));
-            let half = 1usize << k;
-            let (hr, tr) = pr.split_at_mut(half);
-            let (hi, ti) = pi.split_at_mut(half);
-            for l in 0..half {
-                tr[l] = hr[l] * wr - hi[l] * wi;
-                ti[l] = hr[l] * wi + hi[l] * wr;
-            }
+            double_phases(pr, pi, 1 << k, (F::from_f64(c), F::from_f64(-s)));
         }
         for l in 0..pr.len() {
             let (ar, ai) = (pr[l], pi[l]);
@@ -542,6 +529,18 @@ fn slab_rows<F: Real, I: Copy + Into<usize>, const WRITE: bool>(
         acc += part;
     }
     acc
+}
+
+/// Phases `[h, 2h)` = phases `[0, h)` times `w` (as `(re, im)`): setting a bit whose factor is
+/// `w`.
+#[inline]
+fn double_phases<F: Real>(re: &mut [F], im: &mut [F], h: usize, (wr, wi): (F, F)) {
+    let (hr, tr) = re[..2 * h].split_at_mut(h);
+    let (hi, ti) = im[..2 * h].split_at_mut(h);
+    for x in 0..h {
+        tr[x] = hr[x] * wr - hi[x] * wi;
+        ti[x] = hr[x] * wi + hi[x] * wr;
+    }
 }
 
 #[cfg(test)]
