@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 #[serde(rename_all = "kebab-case")]
 pub enum OptimizerKind {
     /// L-BFGS with a Moré–Thuente line search, on the exact adjoint gradient. The default
-    /// (the simulator gives exact gradients at ≈ 4 evaluations each; every point the line
+    /// (the simulator gives exact gradients at ≈ 3.5 evaluations each; every point the line
     /// search visits costs one gradient call, which also answers its cost).
     #[default]
     Lbfgs,

@@ -225,22 +225,40 @@ fn xy_mixer_samples_stay_feasible() {
     }
 }
 
+/// ⟨C⟩ in complex64 within 1e-4 (relative) of complex128.
+fn assert_complex64_follows(q: &quboflow::Qubo, a: &Angles) {
+    let e64 = Engine::<f64>::new(q, &EngineOptions::default())
+        .unwrap()
+        .expectation(a)
+        .unwrap();
+    let e32 = Engine::<f32>::new(q, &EngineOptions::default())
+        .unwrap()
+        .expectation(a)
+        .unwrap();
+    assert!(
+        (e64 - e32).abs() < 1e-4 * (1.0 + e64.abs()),
+        "n={}: complex64 {e32} vs complex128 {e64}",
+        q.num_vars()
+    );
+}
+
 #[test]
 fn complex64_agrees_with_complex128() {
+    // From 15 qubits, the wide low pass (twice the amplitudes per row in complex64), alone
+    // and with one and two qubits in a high pass above it.
+    for (n, integer) in [(15, true), (16, false), (17, true)] {
+        let a = Angles {
+            gamma: vec![0.21, -0.37],
+            beta: vec![0.45, 0.12],
+        };
+        assert_complex64_follows(&random_qubo(n, 0.12, integer, 60 + n as u64), &a);
+    }
     let q = random_qubo(10, 0.5, false, 8);
     let a = Angles {
         gamma: vec![0.2, -0.4],
         beta: vec![0.3, 0.6],
     };
-    let e64 = Engine::<f64>::new(&q, &EngineOptions::default())
-        .unwrap()
-        .expectation(&a)
-        .unwrap();
-    let e32 = Engine::<f32>::new(&q, &EngineOptions::default())
-        .unwrap()
-        .expectation(&a)
-        .unwrap();
-    assert!((e64 - e32).abs() < 1e-4 * (1.0 + e64.abs()));
+    assert_complex64_follows(&q, &a);
     let solver = Qaoa {
         p: 2,
         angles: Some(a),
