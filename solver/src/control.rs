@@ -73,7 +73,8 @@ impl RunControl {
         self
     }
 
-    /// Wall-clock limit for the whole `sample` call.
+    /// Wall-clock limit for the whole `sample` call. Any duration is accepted: one too long
+    /// for the system clock to add (e.g. `Duration::MAX`) means no deadline.
     pub fn time_limit(mut self, limit: Duration) -> Self {
         self.time_limit = Some(limit);
         self
@@ -136,7 +137,8 @@ impl RunControl {
         let start = Instant::now();
         RunClock {
             start,
-            deadline: self.time_limit.map(|d| start + d),
+            // A limit beyond what the clock can represent (years) is no deadline at all.
+            deadline: self.time_limit.and_then(|d| start.checked_add(d)),
             time_limit: self.time_limit,
             cancel: Arc::clone(&self.cancel),
             progress: self.progress.clone(),
@@ -247,6 +249,14 @@ mod tests {
         assert_eq!(clock.should_stop(), None);
         ctl.cancel();
         assert_eq!(clock.should_stop(), Some(Termination::Cancelled));
+    }
+
+    #[test]
+    fn limits_beyond_the_clock_mean_no_deadline() {
+        let ctl = RunControl::new().time_limit(Duration::MAX);
+        assert_eq!(ctl.start(1).should_stop(), None);
+        let ctl = RunControl::new().time_limit(Duration::from_secs(u64::MAX / 2));
+        assert_eq!(ctl.start(1).should_stop(), None);
     }
 
     #[test]

@@ -90,6 +90,20 @@ pub enum Error {
         max: usize,
     },
 
+    /// The model cannot be used as given (e.g. its energies could overflow f64).
+    #[error("invalid model: {0}")]
+    InvalidModel(String),
+
+    /// An error that concerns a whole file (no line to point at): the file, then the error.
+    #[error("{path}: {source}")]
+    File {
+        /// The file concerned.
+        path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: Box<Error>,
+    },
+
     /// A sample (bitstring) does not fit the model.
     #[error("invalid sample: {0}")]
     InvalidSample(String),
@@ -167,6 +181,29 @@ impl Error {
                 column: None,
             },
             message: message.into(),
+        }
+    }
+
+    /// The same error, naming `path` unless it already does (parse, I/O and format errors
+    /// carry their own location).
+    pub fn in_file(self, path: &std::path::Path) -> Self {
+        match self {
+            e @ (Error::Parse { .. }
+            | Error::Io { .. }
+            | Error::UnknownFormat { .. }
+            | Error::File { .. }) => e,
+            e => Error::File {
+                path: path.to_path_buf(),
+                source: Box::new(e),
+            },
+        }
+    }
+
+    /// The error itself, seen through any [`Error::File`] wrapper (to match on its kind).
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::File { source, .. } => source.root(),
+            e => e,
         }
     }
 

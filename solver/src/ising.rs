@@ -124,6 +124,8 @@ impl Ising {
             offset += w;
         }
         let q = Qubo::from_parts(linear, self.j.map_values(|w| 4.0 * w), offset, None);
+        // 2h and 4J can overflow where h and J did not: the binary form is checked whole.
+        q.validate()?;
         match &self.labels {
             Some(l) => q.with_labels(l.clone()),
             None => Ok(q),

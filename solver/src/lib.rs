@@ -28,6 +28,7 @@ pub mod csr;
 pub mod error;
 pub mod io;
 pub mod ising;
+pub mod memory;
 pub mod objective;
 pub mod qubo;
 pub mod report;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::constraints::Constraints;
 use crate::csr::SymCsr;
 use crate::error::{Error, Result};
 use crate::ising::Ising;
@@ -14,6 +15,10 @@ pub const MAX_NUM_VARS: usize = u32::MAX as usize;
 /// `E(x) = offset + Σ_i h_i x_i + Σ_{i<j} Q_ij x_i x_j` with `x_i ∈ {0, 1}`. Linear terms are
 /// a dense vector; interactions a symmetric CSR adjacency (both directions, sorted, no
 /// duplicates, no zeros). Build one with [`QuboBuilder`].
+///
+/// A model may carry the [`Constraints`] its encoder imposed through penalties (one-hot
+/// groups, permutations, capacity rows); they travel with it, so every solver given the model
+/// finds them ([`Qubo::constraints`]) without the user copying them anywhere.
 ///
 /// ```
 /// use quboflow::QuboBuilder;
@@ -30,6 +35,8 @@ pub struct Qubo {
     adj: SymCsr,
     offset: f64,
     labels: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    constraints: Option<Box<Constraints>>,
 }
 
 impl Qubo {
@@ -84,6 +91,45 @@ impl Qubo {
         }
         self.labels = Some(labels);
         Ok(self)
+    }
+
+    /// The constraints an encoder attached, if any (never an empty set).
+    pub fn constraints(&self) -> Option<&Constraints> {
+        self.constraints.as_deref()
+    }
+
+    /// Attaches `constraints` (checked against the model's size); an empty set detaches.
+    ///
+    /// ```
+    /// use quboflow::{Constraints, QuboBuilder};
+    /// let q = QuboBuilder::new(2).build()?;
+    /// let q = q.with_constraints(Constraints { one_hot: vec![vec![0, 1]], ..Default::default() })?;
+    /// assert_eq!(q.constraints().unwrap().one_hot.len(), 1);
+    /// # Ok::<(), quboflow::Error>(())
+    /// ```
+    pub fn with_constraints(mut self, constraints: Constraints) -> Result<Self> {
+        if constraints.is_empty() {
+            self.constraints = None;
+        } else {
+            constraints.validate(self.num_vars())?;
+            self.constraints = Some(Box::new(constraints));
+        }
+        Ok(self)
+    }
+
+    /// The same model without constraints (solvers then see a plain QUBO).
+    pub fn without_constraints(mut self) -> Self {
+        self.constraints = None;
+        self
+    }
+
+    /// `|offset| + Σ|h_i| + Σ_{i<j}|Q_ij|`: no state's energy is larger in magnitude, and
+    /// when every coefficient is an integer and this is at most 2⁵³ every energy (and every
+    /// partial sum on the way to it) is computed exactly.
+    pub fn energy_bound(&self) -> f64 {
+        self.offset.abs()
+            + self.linear.iter().map(|w| w.abs()).sum::<f64>()
+            + self.interactions().map(|t| t.2.abs()).sum::<f64>()
     }
 
     /// The same model with its constant term replaced by `offset`.
@@ -221,6 +267,7 @@ impl Qubo {
             adj,
             offset,
             labels,
+            constraints: None,
         }
     }
 
@@ -252,8 +299,33 @@ impl Qubo {
                 "one label per variable expected".into(),
             ));
         }
-        self.adj.validate()
+        self.adj.validate()?;
+        check_energy_bound(self.energy_bound())?;
+        if let Some(c) = &self.constraints {
+            c.validate(self.num_vars())?;
+        }
+        Ok(())
     }
+}
+
+/// Refuses a model whose energies could overflow f64 (they would print as ±inf or null).
+fn check_energy_bound(bound: f64) -> Result<()> {
+    if bound.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::InvalidModel(
+            "the coefficients' magnitudes sum to more than the largest f64 (1.8e308), so \
+             energies would overflow to ±inf; scale the model down"
+                .into(),
+        ))
+    }
+}
+
+/// Bytes to build a model of `n` variables from `m` terms and run a solver on it: the CSR
+/// arrays with the builder's sort buffers (~64 B per term) and per-variable linear terms,
+/// row pointers and a solver's working arrays (~64 B per variable).
+fn model_bytes(n: usize, m: usize) -> u64 {
+    crate::memory::bytes(n, 64).saturating_add(crate::memory::bytes(m, 64))
 }
 
 fn min_max(it: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
@@ -270,7 +342,9 @@ fn min_max(it: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
 #[derive(Debug, Default)]
 pub struct QuboBuilder {
     num_vars: usize,
-    linear: Vec<f64>,
+    /// Linear terms as added; summed into a dense vector only in [`QuboBuilder::build`],
+    /// after the size is checked against memory (a header may declare any size).
+    linear: Vec<(u32, f64)>,
     triples: Vec<(u32, u32, f64)>,
     offset: f64,
     labels: Option<Vec<String>>,
@@ -278,13 +352,19 @@ pub struct QuboBuilder {
 }
 
 impl QuboBuilder {
-    /// A builder for at least `num_vars` variables.
+    /// A builder for at least `num_vars` variables (nothing is allocated for them until
+    /// [`QuboBuilder::build`] has checked the size against memory).
     pub fn new(num_vars: usize) -> Self {
-        QuboBuilder {
-            num_vars,
-            linear: vec![0.0; num_vars],
-            ..Default::default()
+        let mut b = QuboBuilder::default();
+        if num_vars > MAX_NUM_VARS {
+            b.note(Error::TooManyVariables {
+                num_vars,
+                max: MAX_NUM_VARS,
+            });
+        } else {
+            b.num_vars = num_vars;
         }
+        b
     }
 
     /// Reserves room for `additional` interactions.
@@ -310,9 +390,6 @@ impl QuboBuilder {
         if i >= self.num_vars {
             self.num_vars = i + 1;
         }
-        if i >= self.linear.len() {
-            self.linear.resize(i + 1, 0.0);
-        }
         true
     }
 
@@ -320,8 +397,8 @@ impl QuboBuilder {
     pub fn add_linear(&mut self, i: usize, w: f64) -> &mut Self {
         if !w.is_finite() {
             self.note(Error::NonFinite { i, j: i, value: w });
-        } else if self.grow(i) {
-            self.linear[i] += w;
+        } else if self.grow(i) && w != 0.0 {
+            self.linear.push((i as u32, w));
         }
         self
     }
@@ -365,17 +442,30 @@ impl QuboBuilder {
     }
 
     /// Builds the model, or returns the first invalid term that was added.
+    ///
+    /// Fails cleanly ([`Error::OutOfMemory`]) when the model would not fit in memory, and
+    /// ([`Error::InvalidModel`]) when its energies could overflow f64.
     pub fn build(self) -> Result<Qubo> {
         if let Some(e) = self.first_error {
             return Err(e);
         }
         let n = self.num_vars;
+        let m = self.triples.len();
+        crate::memory::check_allocation(
+            || format!("a model of {n} variables and {m} interactions"),
+            model_bytes(n, m),
+        )?;
+        let mut linear = vec![0.0; n];
+        for &(i, w) in &self.linear {
+            linear[i as usize] += w;
+        }
         let adj = if self.triples.is_empty() {
             SymCsr::empty(n)
         } else {
             SymCsr::from_triples(n, &self.triples)?
         };
-        let q = Qubo::from_parts(self.linear, adj, self.offset, None);
+        let q = Qubo::from_parts(linear, adj, self.offset, None);
+        check_energy_bound(q.energy_bound())?;
         match self.labels {
             Some(l) => q.with_labels(l),
             None => Ok(q),

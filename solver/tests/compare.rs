@@ -25,7 +25,7 @@ impl Solver for Liar {
     fn sample(&self, qubo: &Qubo, ctl: &RunControl) -> quboflow::Result<SampleSet> {
         let honest = SimulatedAnnealing {
             num_reads: Some(20),
-            num_sweeps: 50,
+            num_sweeps: Some(50),
             ..Default::default()
         }
         .sample(qubo, ctl)?;
@@ -79,7 +79,7 @@ impl Solver for Broken {
 fn short_sa() -> SimulatedAnnealing {
     SimulatedAnnealing {
         num_reads: Some(4),
-        num_sweeps: 5,
+        num_sweeps: Some(5),
         ..Default::default()
     }
 }

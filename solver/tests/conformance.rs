@@ -49,12 +49,12 @@ fn simulated_annealing_passes_the_kit() {
     use quboflow::solvers::SimulatedAnnealing;
     let fast = SimulatedAnnealing {
         num_reads: Some(20),
-        num_sweeps: 200,
+        num_sweeps: Some(200),
         ..Default::default()
     };
     let heavy = SimulatedAnnealing {
         num_reads: Some(1 << 40),
-        num_sweeps: 1000,
+        num_sweeps: Some(1000),
         ..Default::default()
     };
     check_solver(

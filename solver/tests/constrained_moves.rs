@@ -38,16 +38,16 @@ fn constrained_sa_and_tabu_stay_feasible_and_find_the_feasible_optimum() {
     for seed in 0..4 {
         let q = random_qubo(18, 0.6, true, seed);
         let want = best_feasible(&q, &c);
+        // The constraints travel with the model; the solvers read them from it.
+        let q = q.with_constraints(c.clone()).unwrap();
         let sa = SimulatedAnnealing {
             num_reads: Some(16),
-            num_sweeps: 300,
-            constraints: Some(c.clone()),
+            num_sweeps: Some(300),
             ..Default::default()
         };
         let tabu = Tabu {
             num_reads: Some(2),
             timeout: Some(Duration::from_millis(100)),
-            constraints: Some(c.clone()),
             ..Default::default()
         };
         for solver in [&sa as &dyn Solver, &tabu] {
@@ -82,26 +82,22 @@ fn constrained_sa_and_tabu_stay_feasible_and_find_the_feasible_optimum() {
 #[test]
 fn infeasible_initial_states_are_repaired_first() {
     let c = constraints();
-    let q = random_qubo(18, 0.5, true, 11);
+    let plain = random_qubo(18, 0.5, true, 11);
+    let q = plain.clone().with_constraints(c.clone()).unwrap();
     let sa = SimulatedAnnealing {
         num_reads: Some(1),
-        num_sweeps: 10,
+        num_sweeps: Some(10),
         initial_states: Some(vec![vec![1; 18]]),
-        constraints: Some(c.clone()),
         ..Default::default()
     };
     let ss = sa.sample(&q, &RunControl::new().seed(1)).unwrap();
     assert!(c.is_satisfied(&ss.first().unwrap().sample));
+    // Constraints that do not fit the model cannot be attached to it.
     let bad = Constraints {
         one_hot: vec![vec![0, 40]],
         ..Default::default()
     };
-    let err = SimulatedAnnealing {
-        constraints: Some(bad),
-        ..Default::default()
-    }
-    .sample(&q, &RunControl::new())
-    .unwrap_err();
+    let err = plain.with_constraints(bad).unwrap_err();
     assert!(err.to_string().contains("40"), "{err}");
 }
 
@@ -181,6 +177,7 @@ fn set_partitioning_and_capacity_moves_stay_feasible_and_find_the_ground_state()
     for seed in 0..6 {
         let (q, c) = partition_and_knapsack(seed);
         let (ground, states) = quboflow::testing::brute_force(&q);
+        let q = q.with_constraints(c.clone()).unwrap();
         assert!(
             states
                 .iter()
@@ -189,15 +186,13 @@ fn set_partitioning_and_capacity_moves_stay_feasible_and_find_the_ground_state()
         );
         let sa = SimulatedAnnealing {
             num_reads: Some(8),
-            num_sweeps: 200,
-            constraints: Some(c.clone()),
+            num_sweeps: Some(200),
             ..Default::default()
         };
         let tabu = Tabu {
             num_reads: Some(2),
             num_restarts: 20,
             timeout: Some(Duration::from_secs(30)),
-            constraints: Some(c.clone()),
             ..Default::default()
         };
         for solver in [&sa as &dyn Solver, &tabu] {

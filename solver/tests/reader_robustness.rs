@@ -7,9 +7,11 @@ use proptest::prelude::*;
 use quboflow::io::{self, Format, ReadOptions, Vartype};
 use quboflow::testing::{data_file, random_qubo};
 
-fn opts() -> ReadOptions {
+/// Read options for format `f`: a vartype for COO (which needs one), none for the others
+/// (which refuse one).
+fn opts_for(f: Option<Format>) -> ReadOptions {
     ReadOptions {
-        vartype: Some(Vartype::Binary),
+        vartype: (f == Some(Format::Coo)).then_some(Vartype::Binary),
     }
 }
 
@@ -18,9 +20,9 @@ fn read_all(bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     let p = Path::new("fuzz.txt");
     for f in Format::ALL {
-        let _ = io::read_str(&text, p, Some(f), &opts());
+        let _ = io::read_str(&text, p, Some(f), &opts_for(Some(f)));
     }
-    let _ = io::read_str(&text, p, None, &opts());
+    let _ = io::read_str(&text, p, None, &opts_for(None));
 }
 
 /// Small real files (bqp50_1, the head of G1) with their formats.
@@ -39,6 +41,7 @@ fn samples() -> Vec<(String, Format)> {
         qubo: random_qubo(20, 0.3, false, 1),
         objective: Default::default(),
         format: Format::Json,
+        format_note: None,
     };
     for f in [Format::Qubo, Format::Coo, Format::Json] {
         out.push((io::write_string(&m, f).unwrap(), f));
@@ -72,7 +75,7 @@ proptest! {
         let lines: Vec<&str> = text.lines().collect();
         let keep = 1 + ((lines.len() - 2) as f64 * cut) as usize;
         let truncated = lines[..keep].join("\n");
-        let r = io::read_str(&truncated, Path::new("t"), Some(*f), &opts());
+        let r = io::read_str(&truncated, Path::new("t"), Some(*f), &opts_for(Some(*f)));
         // COO has no declared count, so a truncated COO file is still a valid (smaller) model.
         if *f != Format::Coo {
             prop_assert!(r.is_err(), "{f}: truncated to {keep}/{} lines but accepted", lines.len());
@@ -80,7 +83,7 @@ proptest! {
         // Truncation mid-line must never panic either.
         let at = (text.len() as f64 * cut) as usize;
         let at = (0..=at).rev().find(|&k| text.is_char_boundary(k)).unwrap_or(0);
-        let _ = io::read_str(&text[..at], Path::new("t"), Some(*f), &opts());
+        let _ = io::read_str(&text[..at], Path::new("t"), Some(*f), &opts_for(Some(*f)));
     }
 
     #[test]
@@ -91,7 +94,7 @@ proptest! {
         let k = ((bytes.len() - 1) as f64 * pos) as usize;
         bytes[k] = byte;
         let t = String::from_utf8_lossy(&bytes);
-        if let Ok(m) = io::read_str(&t, Path::new("c"), Some(*f), &opts()) {
+        if let Ok(m) = io::read_str(&t, Path::new("c"), Some(*f), &opts_for(Some(*f))) {
             // Whatever was accepted is a valid model.
             m.qubo.validate().unwrap();
         }

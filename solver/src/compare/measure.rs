@@ -1,15 +1,14 @@
 //! Figures of one run and of one solver, recomputed from the samples (never copied from a
 //! solver's own claims).
 
-use std::collections::BTreeMap;
-
+use super::assess::assess;
 use super::evaluate::{Evaluate, better, gap_percent};
 use super::record::{Reference, RunRecord, SolverSummary, Status, Variational};
 use crate::objective::Sense;
 use crate::qubo::Qubo;
 use crate::sampleset::SampleSet;
 
-/// Measures one run: recomputes every energy, decodes every sample.
+/// Measures one run: recomputes every energy, decodes every sample ([`assess`]).
 ///
 /// Errors (as text) when a sample does not fit the model.
 pub(crate) fn measure_run(
@@ -18,83 +17,30 @@ pub(crate) fn measure_run(
     ss: &SampleSet,
     repair: bool,
 ) -> Result<RunRecord, String> {
-    if ss.is_empty() {
-        return Err("returned no samples".into());
-    }
-    let sense = ev.sense();
-    let mut energies: BTreeMap<u64, (f64, u64)> = BTreeMap::new();
-    let (mut reads, mut feasible, mut sum) = (0u64, 0u64, 0.0f64);
-    let (mut mismatches, mut max_err) = (0u64, 0.0f64);
-    let mut best_obj: Option<f64> = None;
-    let mut lowest: Option<(f64, &[u8])> = None;
-    for s in &ss.samples {
-        qubo.check_sample(&s.sample)
-            .map_err(|e| format!("returned a sample that does not fit the model: {e}"))?;
-        let e = qubo.energy(&s.sample);
-        let err = (s.energy - e).abs();
-        // A NaN claim is a mismatch too.
-        if err.is_nan() || err > 1e-9 * e.abs().max(1.0) {
-            mismatches += s.num_occurrences;
-            // A NaN or infinite claim is recorded as the largest finite error, so the
-            // report stays valid JSON.
-            max_err = if !err.is_finite() {
-                f64::MAX
-            } else {
-                max_err.max(err)
-            };
-        }
-        reads += s.num_occurrences;
-        sum += e * s.num_occurrences as f64;
-        // Keyed by the bit pattern of the energy shifted to sort; exact floats only.
-        let slot = energies.entry(sort_key(e)).or_insert((e, 0));
-        slot.1 += s.num_occurrences;
-        if lowest.is_none_or(|(l, _)| e < l) {
-            lowest = Some((e, &s.sample));
-        }
-        let d = ev.evaluate(&s.sample, e);
-        if d.feasible {
-            feasible += s.num_occurrences;
-            if let Some(o) = d.objective.filter(|o| o.is_finite())
-                && best_obj.is_none_or(|b| better(sense, o, b))
-            {
-                best_obj = Some(o);
-            }
-        }
-    }
-    let (best_energy, lowest_sample) = lowest.ok_or("returned no samples")?;
-    let repaired_objective = if repair {
-        ev.repair(lowest_sample)
-            .filter(|r| r.feasible)
-            .and_then(|r| r.objective)
-    } else {
-        None
-    };
+    let a = assess(qubo, ev, ss, repair).map_err(|e| match e {
+        crate::Error::SolverFailed { message, .. } => message,
+        e => e.to_string(),
+    })?;
     Ok(RunRecord {
         repeat: 0,
         seed: ss.info.seed,
         wall_s: 0.0,
         termination: ss.info.termination,
-        num_reads: reads,
-        best_energy,
-        mean_energy: sum / reads.max(1) as f64,
-        best_objective: best_obj,
-        feasible_fraction: feasible as f64 / reads.max(1) as f64,
-        repaired_objective,
+        num_reads: a.num_reads,
+        best_energy: a.best_energy,
+        mean_energy: a.mean_energy,
+        best_objective: a.best_feasible.map(|b| b.objective),
+        feasible_fraction: a.feasible_fraction,
+        repaired_objective: a.repaired.filter(|r| r.feasible).and_then(|r| r.objective),
         gap_percent: None,
         hit: false,
         time_to_target_s: None,
-        energy_mismatches: mismatches,
-        max_energy_error: max_err,
+        energy_mismatches: a.energy_mismatches,
+        max_energy_error: a.max_energy_error,
         trace: Vec::new(),
-        energies: energies.into_values().map(|(e, c)| [e, c as f64]).collect(),
+        energies: a.energies,
         variational: variational(&ss.info.extra),
     })
-}
-
-/// A key that sorts like the float (total order), for the energy histogram.
-fn sort_key(e: f64) -> u64 {
-    let b = e.to_bits();
-    if b >> 63 == 1 { !b } else { b | (1 << 63) }
 }
 
 /// QAOA-style figures from a solver's `Info::extra`, when it records them.
@@ -256,6 +202,7 @@ mod tests {
 
     #[test]
     fn sort_key_orders_like_floats() {
+        use super::super::assess::sort_key;
         let mut v = [3.5, -1.0, 0.0, -7.25, 2.0];
         let mut k: Vec<u64> = v.iter().map(|&e| sort_key(e)).collect();
         k.sort();

@@ -31,6 +31,7 @@
 //! # Ok::<(), quboflow::Error>(())
 //! ```
 
+mod assess;
 mod evaluate;
 mod machine;
 mod measure;
@@ -40,6 +41,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+pub use assess::{Assessment, BestFeasible, assess};
 pub use evaluate::{Evaluate, Evaluation, gap_percent};
 pub use machine::this_machine;
 pub use measure::tts;

@@ -34,6 +34,15 @@ pub fn read(path: &Path, text: &str) -> Result<Qubo> {
     while let Some(e) = entries.next_entry()? {
         if e.i == e.j {
             b.add_linear(e.i, -e.w);
+        } else if !(2.0 * e.w).is_finite() {
+            return Err(entries.sc.err(
+                e.line.number,
+                format!(
+                    "expected an off-diagonal entry below 9e307 in magnitude, found {:e} (it counts twice, and 2q overflows)",
+
+                    e.w
+                ),
+            ));
         } else {
             b.add_quadratic(e.i, e.j, -2.0 * e.w);
         }

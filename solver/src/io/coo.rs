@@ -26,6 +26,16 @@ pub enum Vartype {
     Spin,
 }
 
+impl Vartype {
+    /// `BINARY` or `SPIN`, as dimod writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Vartype::Binary => "BINARY",
+            Vartype::Spin => "SPIN",
+        }
+    }
+}
+
 impl FromStr for Vartype {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, String> {
@@ -62,6 +72,14 @@ pub fn read(path: &Path, text: &str, vartype: Option<Vartype>) -> Result<Qubo> {
             match header_field(t) {
                 Some((k, v)) if k == "vartype" => {
                     let vt = v.parse::<Vartype>().map_err(|m| sc.err(l.number, m))?;
+                    if let Some(first) = first_entry_line {
+                        return Err(sc.err(
+                            l.number,
+                            format!(
+                                "the `# vartype=` header must come before the first entry (line {first}), not after it"
+                            ),
+                        ));
+                    }
                     if let Some((_, first)) = file_vartype {
                         return Err(sc.err(
                             l.number,
@@ -82,19 +100,39 @@ pub fn read(path: &Path, text: &str, vartype: Option<Vartype>) -> Result<Qubo> {
         let v = sc.usize(&l, tv, "variable label")?;
         let w = sc.real(&l, tw, "bias")?;
         if u.max(v) >= crate::qubo::MAX_NUM_VARS {
-            return Err(sc.err_at(&l, tu, "variable label is too large"));
+            let (big, tok) = if u >= v { (u, tu) } else { (v, tv) };
+            return Err(sc.err_at(
+                &l,
+                tok,
+                format!(
+                    "expected a variable label below {}, found {big}",
+                    crate::qubo::MAX_NUM_VARS
+                ),
+            ));
         }
+
         first_entry_line.get_or_insert(l.number);
         entries.push((u, v, w));
     }
     let vt = match (file_vartype, vartype) {
+        (Some((vt, line)), Some(given)) if vt != given => {
+            return Err(Error::parse(
+                path,
+                line,
+                format!(
+                    "the header says vartype {}, but {} was given (--vartype); drop one",
+                    vt.name(),
+                    given.name()
+                ),
+            ));
+        }
         (Some((vt, _)), _) => vt,
         (None, Some(vt)) => vt,
         (None, None) => {
             return Err(Error::parse(
                 path,
                 first_entry_line.unwrap_or(1),
-                "no `# vartype=BINARY|SPIN` header and no vartype given (use --vartype binary|spin)",
+                "expected a `# vartype=BINARY|SPIN` header before the entries, found none (or pass --vartype binary|spin)",
             ));
         }
     };
@@ -114,6 +152,10 @@ pub fn read(path: &Path, text: &str, vartype: Option<Vartype>) -> Result<Qubo> {
             b.build()
         }
         Vartype::Spin => {
+            crate::memory::check_allocation(
+                || format!("a spin model of {n} variables"),
+                crate::memory::bytes(n, 64),
+            )?;
             let mut h = vec![0.0; n];
             let mut j = Vec::with_capacity(entries.len());
             for (u, v, w) in entries {

@@ -19,7 +19,6 @@ pub fn read(path: &Path, text: &str) -> Result<Qubo> {
     let mut edges = CountedTriples::open(path, text, ("m", "edge"))?;
     let mut b = QuboBuilder::new(edges.n);
     b.reserve(edges.capacity_hint(text.len()));
-    let mut lin = vec![0.0f64; edges.n];
     while let Some(e) = edges.next_entry()? {
         if e.i == e.j {
             return Err(edges.sc.err_at(
@@ -28,13 +27,21 @@ pub fn read(path: &Path, text: &str) -> Result<Qubo> {
                 format!("self-loop on vertex {}", e.i + 1),
             ));
         }
+        if !(2.0 * e.w).is_finite() {
+            return Err(edges.sc.err(
+                e.line.number,
+                format!(
+                    "expected a weight below 9e307 in magnitude, found {:e} (its coupling 2w overflows)",
+                    e.w
+                ),
+
+            ));
+        }
         // Σ w (2 x_i x_j − x_i − x_j): energy = −cut.
         b.add_quadratic(e.i, e.j, 2.0 * e.w);
-        lin[e.i] -= e.w;
-        lin[e.j] -= e.w;
-    }
-    for (i, w) in lin.into_iter().enumerate() {
-        b.add_linear(i, w);
+
+        b.add_linear(e.i, -e.w);
+        b.add_linear(e.j, -e.w);
     }
     b.build()
 }

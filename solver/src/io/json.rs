@@ -7,7 +7,10 @@
 //!  "labels": null,
 //!  "objective": {"name": "energy", "sense": "minimize", "scale": 1.0, "shift": 0.0}}
 //! ```
-//! `quadratic` entries are summed like dimod's; `labels` and `objective` are optional.
+//! `quadratic` entries are summed like dimod's; `labels`, `objective` and `constraints` are
+//! optional. `constraints` (written for encoded instances) holds the one-hot groups,
+//! permutations, set-partitioning and capacity rows of [`crate::Constraints`], so a model
+//! encoded to a file keeps its XY-mixer groups and constraint-preserving moves.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -40,16 +43,27 @@ struct QuboJson {
     labels: Option<Vec<String>>,
     #[serde(default)]
     objective: Option<Objective>,
+    #[serde(default)]
+    constraints: Option<crate::constraints::Constraints>,
 }
 
 fn json_err(path: &Path, e: &serde_json::Error) -> Error {
+    // serde_json ends its message with " at line L column C", which the location says already.
+    let text = e.to_string();
+    let message = match text.rfind(" at line ") {
+        Some(k) => text[..k].to_string(),
+        None => text,
+    };
+    // Field names and strings from the file may hold line breaks: keep errors on one line.
+    let message = message.replace('\n', "\\n").replace('\r', "\\r");
+
     Error::Parse {
         location: Location {
             path: path.to_path_buf(),
             line: e.line(),
-            column: Some(e.column()),
+            column: Some(e.column().max(1)),
         },
-        message: e.to_string(),
+        message,
     }
 }
 
@@ -60,6 +74,20 @@ fn whole_file(path: &Path, message: impl Into<String>) -> Error {
 /// Reads quboflow or dimod BQM JSON; returns the model and its objective.
 pub fn read(path: &Path, text: &str) -> Result<(Qubo, Objective)> {
     let v: Value = serde_json::from_str(text).map_err(|e| json_err(path, &e))?;
+    if !v.is_object() {
+        let found = match v {
+            Value::Array(_) => "an array",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            _ => "null",
+        };
+        return Err(Error::parse(
+            path,
+            1,
+            format!("expected a JSON object (a quboflow or dimod BQM model), found {found}"),
+        ));
+    }
     if v.get("type").and_then(Value::as_str) == Some("BinaryQuadraticModel") {
         return read_dimod(path, &v).map(|q| (q, Objective::energy()));
     }
@@ -128,7 +156,13 @@ pub fn read(path: &Path, text: &str) -> Result<(Qubo, Objective)> {
             "`objective` needs a finite non-zero scale and a finite shift",
         ));
     }
-    Ok((b.build()?, objective))
+    let mut q = b.build()?;
+    if let Some(c) = m.constraints {
+        q = q
+            .with_constraints(c)
+            .map_err(|e| whole_file(path, format!("`constraints`: {e}")))?;
+    }
+    Ok((q, objective))
 }
 
 /// dimod `BinaryQuadraticModel.to_serializable()` output with `use_bytes = false`.
@@ -245,6 +279,10 @@ pub fn write(q: &Qubo, objective: &Objective) -> String {
     s.push_str(&serde_json::to_string(&q.labels()).unwrap_or_else(|_| "null".into()));
     s.push_str(",\n \"objective\": ");
     s.push_str(&serde_json::to_string(objective).unwrap_or_else(|_| "null".into()));
+    if let Some(c) = q.constraints() {
+        s.push_str(",\n \"constraints\": ");
+        s.push_str(&serde_json::to_string(c).unwrap_or_else(|_| "null".into()));
+    }
     s.push_str("}\n");
     s
 }
@@ -266,6 +304,25 @@ mod tests {
         let (q2, o) = read(Path::new("m.json"), &text).unwrap();
         assert_eq!(q2, q);
         assert_eq!(o, Objective::max_cut());
+    }
+
+    #[test]
+    fn constraints_round_trip() {
+        let mut b = QuboBuilder::new(4);
+        b.add_quadratic(0, 1, 2.0).add_linear(3, -1.0);
+        let c = crate::Constraints {
+            one_hot: vec![vec![0, 1], vec![2, 3]],
+            ..Default::default()
+        };
+        let q = b.build().unwrap().with_constraints(c.clone()).unwrap();
+        let text = write(&q, &Objective::energy());
+        let (q2, _) = read(Path::new("m.json"), &text).unwrap();
+        assert_eq!(q2.constraints(), Some(&c));
+        assert_eq!(q2, q);
+        // Groups that do not fit the model are refused with the file named.
+        let bad = text.replace("[2,3]", "[2,9]");
+        let e = read(Path::new("m.json"), &bad).unwrap_err().to_string();
+        assert!(e.starts_with("m.json: `constraints`"), "{e}");
     }
 
     #[test]

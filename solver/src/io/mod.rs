@@ -28,6 +28,7 @@ pub mod qbsolv;
 mod scan;
 
 pub use coo::Vartype;
+pub use scan::strip_bom;
 
 /// The file formats quboflow reads and writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -112,50 +113,84 @@ pub struct ReadOptions {
 /// A model read from a file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
-    /// The minimisation QUBO (a spin file is converted exactly).
+    /// The minimisation QUBO (a spin file is converted exactly), with the constraints a
+    /// quboflow JSON file records.
     pub qubo: Qubo,
     /// How energies map to the file's native objective.
     pub objective: Objective,
     /// The format it was read from.
     pub format: Format,
+    /// Why this format was chosen when the content alone could not tell (a weighted edge
+    /// list is a Gset graph or a Beasley bqp file); `None` when there was no doubt.
+    pub format_note: Option<String>,
 }
 
 /// Reads a model, detecting the format from the extension and content unless given.
 pub fn read(path: &Path, format: Option<Format>, opts: &ReadOptions) -> Result<Model> {
+    read_str(&read_text(path)?, path, format, opts)
+}
+
+/// The text of a file: UTF-8 checked (the error names the line of the first bad byte), a
+/// byte-order mark removed.
+pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = scan::utf8(path, &bytes)?;
-    read_str(text, path, format, opts)
+    scan::utf8(path, &bytes)?;
+    let mut text = String::from_utf8(bytes)
+        .map_err(|_| Error::parse(path, 1, "file is not valid UTF-8 text"))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// Reads a model from text; `path` is used for detection and in error messages.
+///
+/// A UTF-8 byte-order mark is skipped and CRLF line ends are accepted in every format.
 pub fn read_str(
     text: &str,
     path: &Path,
     format: Option<Format>,
     opts: &ReadOptions,
 ) -> Result<Model> {
-    let format = match format {
-        Some(f) => f,
+    let text = scan::strip_bom(text);
+    let detection = match format {
+        Some(format) => Detection { format, note: None },
         None => detect(path, text)?,
     };
-    let (qubo, objective) = match format {
-        Format::Qubo => (qbsolv::read(path, text)?, Objective::energy()),
-        Format::Coo => (coo::read(path, text, opts.vartype)?, Objective::energy()),
-        Format::Json => json::read(path, text)?,
-        Format::Bqp => (bqp::read(path, text)?, Objective::maximize_negated()),
-        Format::Gset => (gset::read(path, text)?, Objective::max_cut()),
+    let format = detection.format;
+    if opts.vartype.is_some() && format != Format::Coo {
+        return Err(Error::InvalidParameter {
+            name: "vartype",
+            reason: format!(
+                "applies to COO files only; {} is read as {format}, which fixes its own variable type",
+                path.display()
+            ),
+        });
+    }
+    let read = || -> Result<(Qubo, Objective)> {
+        Ok(match format {
+            Format::Qubo => (qbsolv::read(path, text)?, Objective::energy()),
+            Format::Coo => (coo::read(path, text, opts.vartype)?, Objective::energy()),
+            Format::Json => json::read(path, text)?,
+            Format::Bqp => (bqp::read(path, text)?, Objective::maximize_negated()),
+            Format::Gset => (gset::read(path, text)?, Objective::max_cut()),
+        })
     };
+    // Errors without a line (a model too large, energies that overflow) still name the file.
+    let (qubo, objective) = read().map_err(|e| e.in_file(path))?;
     Ok(Model {
         qubo,
         objective,
         format,
+        format_note: detection.note,
     })
 }
 
 /// Writes a model in a writable format (`qubo`, `coo`, `json`).
 ///
-/// qbsolv and COO files cannot carry a native objective; the energy they hold is the
-/// minimisation form (use JSON to keep a maximisation sense or Max-Cut objective).
+/// qbsolv and COO files cannot carry a native objective or constraints; the energy they hold
+/// is the minimisation form (use JSON to keep a maximisation sense, a Max-Cut objective or the
+/// one-hot groups of an encoded instance).
 pub fn write(model: &Model, path: &Path, format: Format) -> Result<()> {
     let text = write_string(model, format)?;
     std::fs::write(path, text).map_err(|e| Error::io(path, e))
@@ -174,15 +209,35 @@ pub fn write_string(model: &Model, format: Format) -> Result<String> {
     }
 }
 
-/// Detects the format of a file from its extension, then its name, then its content.
+/// The format a file was detected as, and a note when the content left room for doubt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    /// The format chosen.
+    pub format: Format,
+    /// Why, when the content could also be read as another format (printed as a note and
+    /// recorded in JSON outputs); `None` when there was no doubt.
+    pub note: Option<String>,
+}
+
+/// Detects the format of a file from its extension, else from its content (never from its
+/// name or folder).
 ///
-/// Beasley bqp and Gset files look alike (a two-number header, then `i j w` lines); names
-/// starting with `bqp` or shaped `G<k>` decide, then the content: a diagonal entry (`i == i`)
-/// means bqp (Gset has no self-loops), otherwise all weights in {−1, +1} means Gset.
-pub fn detect(path: &Path, text: &str) -> Result<Format> {
-    if let Some(f) = Format::from_extension(path) {
-        return Ok(f);
+/// Content rules: `{` starts JSON; a `p` or `c` line qbsolv; a `#` line or three numbers on
+/// the first line dimod COO; a two-number header followed by `i j w` lines is Beasley bqp when
+/// some entry is diagonal (`i i w`: Gset graphs have no self-loops), Gset when every weight is
+/// ±1, and otherwise (a weighted edge list, which both formats allow) Gset, with a note saying
+/// so and how to read it as bqp.
+pub fn detect(path: &Path, text: &str) -> Result<Detection> {
+    if let Some(format) = Format::from_extension(path) {
+        return Ok(Detection { format, note: None });
     }
+    detect_content(path, text)
+}
+
+/// The content half of [`detect`] (for callers that handle extensions themselves).
+pub fn detect_content(path: &Path, text: &str) -> Result<Detection> {
+    let text = scan::strip_bom(text);
+    let sure = |format| Ok(Detection { format, note: None });
     let unknown = |reason: &str| Error::UnknownFormat {
         path: path.to_path_buf(),
         reason: reason.into(),
@@ -190,30 +245,34 @@ pub fn detect(path: &Path, text: &str) -> Result<Format> {
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next().ok_or_else(|| unknown("the file is empty"))?;
     if first.starts_with('{') {
-        return Ok(Format::Json);
+        return sure(Format::Json);
     }
     let tok0 = first.split_whitespace().next().unwrap_or("");
     if tok0 == "p" || tok0 == "c" {
-        return Ok(Format::Qubo);
+        return sure(Format::Qubo);
     }
     if first.starts_with('#') {
-        return Ok(Format::Coo);
+        return sure(Format::Coo);
     }
-    match first.split_whitespace().count() {
-        3 => return Ok(Format::Coo),
-        2 => {}
-        _ => return Err(unknown("the first line is neither a header nor an entry")),
-    }
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if stem.starts_with("bqp") {
-        return Ok(Format::Bqp);
-    }
-    if stem.len() > 1 && stem.starts_with('g') && stem[1..].bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(Format::Gset);
+    let numeric = |t: &str| t.parse::<f64>().is_ok();
+    let tokens: Vec<&str> = first.split_whitespace().collect();
+    match tokens.len() {
+        3 if tokens.iter().all(|t| numeric(t)) => return sure(Format::Coo),
+        2 if tokens.iter().all(|t| numeric(t)) => {}
+        // A count alone, then `n nnz`: a multi-problem OR-Library bqp file (its reader says
+        // how to split it).
+        1 if numeric(tokens[0])
+            && lines
+                .next()
+                .is_some_and(|l| l.split_whitespace().filter(|t| numeric(t)).count() == 2) =>
+        {
+            return sure(Format::Bqp);
+        }
+        _ => {
+            return Err(unknown(
+                "the first line is neither a header (`p qubo …`, `n m`) nor an entry `u v bias`",
+            ));
+        }
     }
     // Content: look at the entries (bounded, so detection stays cheap on big files).
     let mut all_unit = true;
@@ -223,13 +282,24 @@ pub fn detect(path: &Path, text: &str) -> Result<Format> {
             break;
         }
         if t[0] == t[1] {
-            return Ok(Format::Bqp);
+            return sure(Format::Bqp);
         }
         if !matches!(t[2], "1" | "-1" | "+1") {
             all_unit = false;
         }
     }
-    Ok(if all_unit { Format::Gset } else { Format::Bqp })
+    if all_unit {
+        return sure(Format::Gset);
+    }
+    Ok(Detection {
+        format: Format::Gset,
+        note: Some(format!(
+            "{} is a weighted edge list without diagonal entries, which a Gset graph and a \
+             Beasley bqp file both allow; read as a Gset graph (Max-Cut, objective: cut \
+             weight); pass --format bqp to read it as a bqp maximisation",
+            path.display()
+        )),
+    })
 }
 
 /// Formats a float for text files: the shortest decimal that reads back to the same value,
@@ -245,29 +315,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn detects_by_extension_name_and_content() {
+    fn detects_by_extension_then_content_never_by_name() {
         let p = |s: &str| Path::new(s).to_path_buf();
-        assert_eq!(detect(&p("a.qubo"), "").unwrap(), Format::Qubo);
-        assert_eq!(detect(&p("a.txt"), "{\"a\":1}").unwrap(), Format::Json);
-        assert_eq!(
-            detect(&p("a.txt"), "c hi\np qubo 0 1 0 0\n").unwrap(),
-            Format::Qubo
-        );
-        assert_eq!(
-            detect(&p("a.txt"), "# vartype=BINARY\n0 1 1\n").unwrap(),
-            Format::Coo
-        );
-        assert_eq!(detect(&p("a.txt"), "0 1 1.5\n").unwrap(), Format::Coo);
-        assert_eq!(detect(&p("bqp9.txt"), "2 1\n1 2 1\n").unwrap(), Format::Bqp);
-        assert_eq!(detect(&p("G9.txt"), "2 1\n1 2 5\n").unwrap(), Format::Gset);
-        assert_eq!(detect(&p("x.txt"), "2 1\n1 2 -1\n").unwrap(), Format::Gset);
-        assert_eq!(
-            detect(&p("x.txt"), "2 2\n1 2 -1\n2 2 7\n").unwrap(),
-            Format::Bqp
-        );
-        assert_eq!(detect(&p("x.txt"), "2 1\n1 2 17\n").unwrap(), Format::Bqp);
+        let f = |path: &str, text: &str| detect(&p(path), text).unwrap().format;
+        assert_eq!(f("a.qubo", ""), Format::Qubo);
+        assert_eq!(f("a.txt", "{\"a\":1}"), Format::Json);
+        assert_eq!(f("a.txt", "c hi\np qubo 0 1 0 0\n"), Format::Qubo);
+        assert_eq!(f("a.txt", "\u{feff}p qubo 0 1 0 0\n"), Format::Qubo);
+        assert_eq!(f("a.txt", "# vartype=BINARY\n0 1 1\n"), Format::Coo);
+        assert_eq!(f("a.txt", "0 1 1.5\n"), Format::Coo);
+        assert_eq!(f("x.txt", "2 1\n1 2 -1\n"), Format::Gset);
+        assert_eq!(f("x.txt", "2 2\n1 2 -1\n2 2 7\n"), Format::Bqp);
+        // The name decides nothing: a "bqp" name with graph content is a graph, a "G" name
+        // with a diagonal entry is bqp.
+        assert_eq!(f("bqp9.txt", "2 1\n1 2 1\n"), Format::Gset);
+        assert_eq!(f("G9.txt", "2 1\n1 1 5\n"), Format::Bqp);
+        // Weighted edge lists are ambiguous: Gset, with a note naming the alternative.
+        let d = detect(&p("w.txt"), "2 1\n1 2 17\n").unwrap();
+        assert_eq!(d.format, Format::Gset);
+        assert!(d.note.unwrap().contains("--format bqp"));
         assert!(detect(&p("x.txt"), "").is_err());
         assert!(detect(&p("x.txt"), "a b c d\n").is_err());
+        assert!(detect(&p("x.txt"), "NAME: x\n").is_err());
     }
 
     #[test]

@@ -140,12 +140,28 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// `text` without a leading UTF-8 byte-order mark (editors on Windows write one).
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Decodes bytes as UTF-8, naming the line of the first invalid byte.
 pub(crate) fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Error::parse(
+            path,
+            1,
+            "expected UTF-8 text, found UTF-16 (save the file as UTF-8)",
+        ));
+    }
     std::str::from_utf8(bytes).map_err(|e| {
         let good = &bytes[..e.valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::parse(path, line, "file is not valid UTF-8 text")
+        Error::parse(
+            path,
+            line,
+            "expected UTF-8 text, found a byte that is not UTF-8",
+        )
     })
 }
 
@@ -214,6 +230,14 @@ pub(crate) struct Entry<'a> {
     pub(crate) j_token: &'a str,
 }
 
+/// `edge` → `edges`, `entry` → `entries`.
+fn plural(noun: &str) -> String {
+    match noun.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{noun}s"),
+    }
+}
+
 /// Cursor over the shared shape of Beasley bqp and Gset files: a header `n m`, then exactly
 /// `m` lines `i j w` with 1-based indices in `1..=n`, each unordered pair at most once.
 ///
@@ -279,8 +303,10 @@ impl<'a> CountedTriples<'a> {
                 return Err(self.sc.err(
                     self.header_line,
                     format!(
-                        "header declares {count_name} = {} {entry_name}s, the file has {} (truncated copy?)",
-                        self.m, self.count
+                        "header declares {count_name} = {} {}, the file has {} (truncated copy?)",
+                        self.m,
+                        plural(entry_name),
+                        self.count
                     ),
                 ));
             }
@@ -291,7 +317,8 @@ impl<'a> CountedTriples<'a> {
             return Err(self.sc.err(
                 l.number,
                 format!(
-                    "more {entry_name}s than the header's {count_name} = {}",
+                    "more {} than the header's {count_name} = {}",
+                    plural(entry_name),
                     self.m
                 ),
             ));

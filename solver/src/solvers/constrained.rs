@@ -96,6 +96,7 @@ pub(crate) struct TabuSettings {
     pub(crate) tenure: usize,
     pub(crate) max_stagnation: usize,
     pub(crate) num_restarts: usize,
+    pub(crate) max_stale_restarts: usize,
     pub(crate) deadline: Instant,
     pub(crate) tol: f64,
 }
@@ -128,7 +129,9 @@ pub(crate) fn tabu_read(
         }
         (Instant::now() >= set.deadline).then_some(None)
     };
+    let mut stale = 0usize;
     for _phase in 0..set.num_restarts.max(1) {
+        let best_before = best;
         let mut w = Walker::new(space, x0);
         let mut phase_best = w.energy;
         let mut phase_x = w.x.clone();
@@ -193,6 +196,10 @@ pub(crate) fn tabu_read(
         keep_elite(&mut elite, phase_best, phase_x, &mut best, &mut best_x, 0.0);
         if let Some(end) = stop(clock) {
             return (best_x, iterations, end);
+        }
+        stale = if best < best_before { 0 } else { stale + 1 };
+        if stale >= set.max_stale_restarts.max(1) {
+            break;
         }
         let (_, base) = &elite[rng.random_range(0..elite.len())];
         let mut w = Walker::new(space, base.clone());

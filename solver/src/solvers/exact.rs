@@ -1,6 +1,7 @@
 //! Exhaustive enumeration in Gray-code order, returning the k lowest-energy states.
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -72,7 +73,7 @@ struct Cand {
     index: u64,
 }
 
-impl Cand {
+impl Ord for Cand {
     fn cmp(&self, other: &Cand) -> Ordering {
         self.energy
             .total_cmp(&other.energy)
@@ -80,37 +81,67 @@ impl Cand {
     }
 }
 
-/// The k best candidates, kept sorted (k is small).
+impl PartialOrd for Cand {
+    fn partial_cmp(&self, other: &Cand) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Cand {
+    fn eq(&self, other: &Cand) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Cand {}
+
+impl Cand {}
+
+/// The k best candidates: a max-heap whose top is the worst kept, so testing a state costs
+/// one comparison and keeping it O(log k) (k may be large: `num_states` up to 2ⁿ).
 struct TopK {
     k: usize,
-    items: Vec<Cand>,
+    heap: BinaryHeap<Cand>,
+    best: Option<f64>,
 }
 
 impl TopK {
     fn new(k: usize) -> Self {
         TopK {
             k,
-            items: Vec::with_capacity(k + 1),
+            heap: BinaryHeap::new(),
+            best: None,
         }
     }
 
     /// Energy a state must not exceed to be considered.
     #[inline]
     fn threshold(&self) -> f64 {
-        if self.items.len() < self.k {
-            f64::INFINITY
-        } else {
-            self.items[self.k - 1].energy
+        match self.heap.peek() {
+            Some(worst) if self.heap.len() >= self.k => worst.energy,
+            _ => f64::INFINITY,
         }
     }
 
     fn offer(&mut self, c: Cand) {
-        if self.items.len() == self.k && c.cmp(&self.items[self.k - 1]) != Ordering::Less {
-            return;
+        if self.heap.len() >= self.k {
+            match self.heap.peek() {
+                Some(worst) if c < *worst => {
+                    self.heap.pop();
+                }
+                _ => return,
+            }
         }
-        let pos = self.items.partition_point(|x| x.cmp(&c) == Ordering::Less);
-        self.items.insert(pos, c);
-        self.items.truncate(self.k);
+        self.best = Some(self.best.map_or(c.energy, |b| b.min(c.energy)));
+        self.heap.push(c);
+    }
+
+    /// Both sets' best `k`.
+    fn merge(mut self, other: TopK) -> TopK {
+        for c in other.heap {
+            self.offer(c);
+        }
+        self
     }
 }
 
@@ -146,6 +177,11 @@ impl Exact {
         Ok(())
     }
 
+    /// States kept: `num_states`, at most 2ⁿ.
+    fn kept(&self, n: usize) -> usize {
+        self.num_states.min(1usize << n.min(62))
+    }
+
     /// Enumerates the chunk whose top bits are `chunk`, low `m` bits in Gray order.
     fn chunk(
         &self,
@@ -156,7 +192,7 @@ impl Exact {
     ) -> (TopK, Option<Termination>, u64) {
         let n = qubo.num_vars();
         let adj = qubo.adjacency();
-        let mut top = TopK::new(self.num_states);
+        let mut top = TopK::new(self.kept(n));
         let mut x = state_of(chunk << m, n);
         let mut field: Vec<f64> = (0..n).map(|i| qubo.local_field(&x, i)).collect();
         let mut energy = qubo.energy(&x);
@@ -225,38 +261,41 @@ impl Solver for Exact {
             .max(n.saturating_sub(10).min(MIN_CHUNK_BITS_SPLIT));
         let m = n - t;
         let num_chunks: u64 = 1u64 << t;
+        // The kept states: one heap per thread while enumerating, the merged one, and the
+        // returned samples (n bytes and a tally entry each).
+        let k = self.kept(n);
+        let threads = rayon::current_num_threads();
+        crate::memory::check_allocation(
+            || format!("keeping the {k} lowest of 2^{n} states (num_states)"),
+            crate::memory::bytes(k, 16 * (threads + 2) + 2 * n + 64),
+        )?;
         let clock = ctl.start(num_chunks);
         fin.sampling();
-        let results: Vec<(TopK, Option<Termination>, u64)> = (0..num_chunks)
+        // Chunks merged as they finish (the heaps are ordered by energy then index, so the
+        // result is the same whatever the order), so memory stays at a heap per thread.
+        let (all, stop, states_seen) = (0..num_chunks)
             .into_par_iter()
             .map(|c| {
                 if let Some(why) = clock.should_stop() {
-                    return (TopK::new(self.num_states), Some(why), 0);
+                    return (TopK::new(k), Some(why), 0);
                 }
                 let r = self.chunk(qubo, c, m, &clock);
-                clock.advance(1, r.0.items.first().map(|c| c.energy));
+                clock.advance(1, r.0.best);
                 r
             })
-            .collect();
-        let termination = results
-            .iter()
-            .find_map(|r| r.1)
-            .unwrap_or(Termination::Completed);
-        let states_seen: u64 = results.iter().map(|r| r.2).sum();
-        let mut all = TopK::new(self.num_states);
-        for r in &results {
-            for &c in &r.0.items {
-                all.offer(c);
-            }
-        }
-        if all.items.is_empty() {
+            .reduce(
+                || (TopK::new(k), None, 0u64),
+                |a, b| (a.0.merge(b.0), a.1.or(b.1), a.2 + b.2),
+            );
+        let termination = stop.unwrap_or(Termination::Completed);
+        if all.heap.is_empty() {
             return Err(clock.stopped_error(termination));
         }
         let mut info = Info::new(self.name(), self.params(), seed);
         info.counters.insert("states".into(), states_seen);
         info.counters.insert("chunks".into(), num_chunks);
         let mut tally = Tally::default();
-        for c in &all.items {
+        for c in all.heap.into_sorted_vec() {
             tally.add(state_of(c.index, n));
         }
         Ok(fin.finish(qubo, tally, info, termination))

@@ -6,6 +6,8 @@ mod common;
 mod constrained;
 pub mod descent;
 pub mod exact;
+mod fit;
+mod move_set;
 mod moves;
 pub mod pt;
 pub mod sa;
@@ -14,6 +16,7 @@ pub mod tabu;
 
 pub use descent::SteepestDescent;
 pub use exact::Exact;
+pub use move_set::Moves;
 pub use pt::ParallelTempering;
 pub use sa::SimulatedAnnealing;
 pub use schedule::BetaScheduleType;

@@ -85,6 +85,14 @@ impl ParallelTempering {
             }
             super::common::check_initial_states(qubo, Some(states))?;
         }
+        let n = qubo.num_vars();
+        // Each running read holds its replicas: fields, states and a β table each.
+        let running = self.num_reads.min(rayon::current_num_threads());
+        crate::memory::check_allocation(
+            || format!("{} replicas of {n} variables", self.num_replicas),
+            crate::memory::bytes(self.num_replicas, n.saturating_mul(32).saturating_add(4096))
+                .saturating_mul(running as u64),
+        )?;
         let range = self.beta_range.unwrap_or_else(|| default_beta_range(qubo));
         check_beta_range(range, BetaScheduleType::Geometric)?;
         Ok(beta_schedule(

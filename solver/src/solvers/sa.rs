@@ -9,6 +9,8 @@ use super::common::{
     start_state,
 };
 use super::constrained::{anneal_read, move_beta_range};
+use super::fit;
+use super::move_set::Moves;
 use super::moves::MoveSpace;
 use super::schedule::{BetaScheduleType, beta_schedule, check_beta_range, default_beta_range};
 use crate::constraints::Constraints;
@@ -41,7 +43,7 @@ use crate::solver::Solver;
 /// let mut b = QuboBuilder::new(3);
 /// b.add_quadratic(0, 1, 2.0).add_quadratic(1, 2, 2.0).add_quadratic(0, 2, 2.0);
 /// b.add_linear(0, -1.0).add_linear(1, -1.0).add_linear(2, -1.0);
-/// let sa = SimulatedAnnealing { num_reads: Some(4), num_sweeps: 100, ..Default::default() };
+/// let sa = SimulatedAnnealing { num_reads: Some(4), num_sweeps: Some(100), ..Default::default() };
 /// let result = sa.sample(&b.build()?, &RunControl::new().seed(1))?;
 /// assert_eq!(result.first().unwrap().energy, -1.0);
 /// # Ok::<(), quboflow::Error>(())
@@ -50,9 +52,13 @@ use crate::solver::Solver;
 pub struct SimulatedAnnealing {
     /// Number of independent anneals. Default: one per initial state, or 10.
     pub num_reads: Option<usize>,
-    /// Sweeps per read. Default 1000 (dwave-samplers' default). Ignored for a custom schedule,
-    /// which runs `beta_schedule.len() × num_sweeps_per_beta` sweeps.
-    pub num_sweeps: usize,
+    /// Sweeps per read. Default `None`: 1000 (dwave-samplers' default), or — when the run has
+    /// a time limit — as many as fit, at most 1000: the sweep rate is measured first and the
+    /// schedule shortened so every read completes its anneal within the limit (a read cut off
+    /// mid-schedule returns a near-random state). The value used is recorded in
+    /// `params["num_sweeps"]` and how it was chosen in `params["num_sweeps_source"]`. Not
+    /// used with a custom schedule, which runs `beta_schedule.len() × num_sweeps_per_beta`.
+    pub num_sweeps: Option<usize>,
     /// Sweeps at each β. Default 1; must divide `num_sweeps`.
     pub num_sweeps_per_beta: usize,
     /// `(β_hot, β_cold)`, inverse energy units. Default: dwave-samplers' rule
@@ -64,27 +70,28 @@ pub struct SimulatedAnnealing {
     pub beta_schedule: Option<Vec<f64>>,
     /// Start states for the first reads (0/1 per variable); the rest start at random.
     pub initial_states: Option<Vec<Vec<u8>>>,
-    /// Groups, permutations, set-partitioning and capacity rows to keep satisfied. When set
-    /// (and not empty), reads start from feasible states (initial states are repaired) and
+    /// Move set. Default [`Moves::Auto`]: constraint-preserving moves when the model carries
+    /// [`Constraints`](crate::Constraints) (groups, permutations, set-partitioning and
+    /// capacity rows of an encoded instance), single flips otherwise. With constraints, reads start from feasible states (initial states are repaired) and
     /// move only by constraint-preserving moves (swaps inside groups, row swaps and
     /// column-run reversals in permutations, splits, merges and re-partitions of chosen sets,
     /// single flips or in/out exchanges of the other variables, capacity slack reset to the
     /// room left); a sweep is `n` such proposals and the default β range comes from the
-    /// moves' energy changes. Default `None`: single flips, for plain QUBOs.
-    pub constraints: Option<Constraints>,
+    /// moves' energy changes.
+    pub moves: Moves,
 }
 
 impl Default for SimulatedAnnealing {
     fn default() -> Self {
         SimulatedAnnealing {
             num_reads: None,
-            num_sweeps: 1000,
+            num_sweeps: None,
             num_sweeps_per_beta: 1,
             beta_range: None,
             beta_schedule_type: BetaScheduleType::Geometric,
             beta_schedule: None,
             initial_states: None,
-            constraints: None,
+            moves: Moves::Auto,
         }
     }
 }
@@ -92,9 +99,21 @@ impl Default for SimulatedAnnealing {
 /// Reads run when `num_reads` is not set and no initial states are given.
 pub const DEFAULT_NUM_READS: usize = 10;
 
+/// Sweeps per read when `num_sweeps` is not set and there is no time limit (dwave-samplers').
+pub const DEFAULT_NUM_SWEEPS: usize = 1000;
+
+/// Share of the time left after measuring the sweep rate that a fitted schedule plans to use:
+/// the rest absorbs timing noise, so reads finish rather than being cut off.
+const FIT_SHARE: f64 = 0.8;
+
 impl SimulatedAnnealing {
-    /// The β of each block of `num_sweeps_per_beta` sweeps, and the range used.
-    fn betas(&self, default_range: impl FnOnce() -> (f64, f64)) -> Result<(Vec<f64>, (f64, f64))> {
+    /// The β of each block of `num_sweeps_per_beta` sweeps for `num_sweeps` sweeps, and the
+    /// range used.
+    fn betas(
+        &self,
+        num_sweeps: usize,
+        default_range: impl FnOnce() -> (f64, f64),
+    ) -> Result<(Vec<f64>, (f64, f64))> {
         if self.num_sweeps_per_beta == 0 {
             return Err(Error::InvalidParameter {
                 name: "num_sweeps_per_beta",
@@ -103,6 +122,24 @@ impl SimulatedAnnealing {
         }
         match (self.beta_schedule_type, &self.beta_schedule) {
             (BetaScheduleType::Custom, Some(s)) => {
+                if self.num_sweeps.is_some() {
+                    return Err(Error::InvalidParameter {
+                        name: "num_sweeps",
+                        reason: format!(
+                            "a custom schedule runs beta_schedule.len() × num_sweeps_per_beta \
+                             = {} sweeps; leave num_sweeps unset",
+                            s.len().saturating_mul(self.num_sweeps_per_beta)
+                        ),
+                    });
+                }
+                if self.beta_range.is_some() {
+                    return Err(Error::InvalidParameter {
+                        name: "beta_range",
+                        reason: "a custom schedule gives every β itself; beta_range does not \
+                                 apply"
+                            .into(),
+                    });
+                }
                 if s.is_empty() || s.iter().any(|b| !b.is_finite() || *b < 0.0) {
                     return Err(Error::InvalidParameter {
                         name: "beta_schedule",
@@ -122,12 +159,12 @@ impl SimulatedAnnealing {
                 reason: "is only used with beta_schedule_type = custom".into(),
             }),
             (kind, None) => {
-                if self.num_sweeps == 0 || self.num_sweeps % self.num_sweeps_per_beta != 0 {
+                if num_sweeps == 0 || num_sweeps % self.num_sweeps_per_beta != 0 {
                     return Err(Error::InvalidParameter {
                         name: "num_sweeps",
                         reason: format!(
-                            "{} must be positive and divisible by num_sweeps_per_beta = {}",
-                            self.num_sweeps, self.num_sweeps_per_beta
+                            "{num_sweeps} must be positive and divisible by num_sweeps_per_beta = {}",
+                            self.num_sweeps_per_beta
                         ),
                     });
                 }
@@ -136,7 +173,7 @@ impl SimulatedAnnealing {
                     None => default_range(),
                 };
                 check_beta_range(range, kind)?;
-                let num_betas = self.num_sweeps / self.num_sweeps_per_beta;
+                let num_betas = num_sweeps / self.num_sweeps_per_beta;
                 Ok((beta_schedule(kind, range, num_betas), range))
             }
         }
@@ -268,7 +305,7 @@ impl Solver for SimulatedAnnealing {
             "beta_schedule_type": self.beta_schedule_type,
             "beta_schedule": self.beta_schedule,
             "initial_states": self.initial_states.as_ref().map(Vec::len),
-            "constraints": self.constraints.as_ref().map(|c| c.all_rules().len()),
+            "moves": self.moves.name(),
         })
     }
 
@@ -278,22 +315,26 @@ impl Solver for SimulatedAnnealing {
         check_initial_states(qubo, initial)?;
         let num_reads = resolve_num_reads(self.num_reads, initial, DEFAULT_NUM_READS)?;
         let seed = ctl.resolve_seed();
-        if let Some(c) = self.constraints.as_ref().filter(|c| c.has_structure()) {
+        if let Some(c) = self.moves.resolve(qubo)? {
             return self.sample_constrained(qubo, c, num_reads, seed, ctl, fin);
         }
-        let (betas, range) = self.betas(|| default_beta_range(qubo))?;
+        // The clock starts before the sweep rate is measured: the probe counts against the
+        // time limit.
         let clock = ctl.start(num_reads as u64);
-        fin.sampling();
+        let range = self.beta_range.unwrap_or_else(|| default_beta_range(qubo));
         // f32 lanes are exact on integer models with small fields (same trajectories as
         // f64) and fit 8 lanes in 32 B per variable; otherwise 4 lanes of f64.
         // One scan of the model (integrality, largest |Δ|), shared by every lane group.
         let acceptance = Acceptance::for_model(qubo);
         let single = acceptance.f32_exact();
-        let groups = LaneGroups::new(
-            num_reads,
-            rayon::current_num_threads(),
-            if single { 8 } else { 4 },
-        );
+        let threads = rayon::current_num_threads();
+        let groups = LaneGroups::new(num_reads, threads, if single { 8 } else { 4 });
+        let (num_sweeps, fitted) = self.num_sweeps(&clock, groups.len(), threads, range, |beta| {
+            let width = groups.get(0).1;
+            fit::lane_group_sweep_s(qubo, &acceptance, single, width, beta, seed)
+        });
+        let (betas, range) = self.betas(num_sweeps, || range)?;
+        fin.sampling();
         let (tally, attempts, stop) = run_units(groups.len(), &clock, |g| {
             let (first, width) = groups.get(g);
             let (b, a, c) = (&betas, &acceptance, &clock);
@@ -315,7 +356,7 @@ impl Solver for SimulatedAnnealing {
         let mut info = Info::new(self.name(), self.params(), seed);
         info.params["num_reads"] = json!(num_reads);
         info.params["beta_range"] = json!([range.0, range.1]);
-        info.params["num_sweeps"] = json!(betas.len() * self.num_sweeps_per_beta);
+        self.record_sweeps(&mut info, betas.len(), fitted);
         info.params["moves"] = json!("single-flip");
         info.counters.insert("spin_flip_attempts".into(), attempts);
         fin.complete(qubo, tally, info, stop, &clock)
@@ -323,7 +364,63 @@ impl Solver for SimulatedAnnealing {
 }
 
 impl SimulatedAnnealing {
-    /// Annealing over constraint-preserving moves (see [`SimulatedAnnealing::constraints`]).
+    /// Sweeps per read: as given, the default, or fitted to the clock's time limit (then the
+    /// measured fit is returned too). `sweep_s(β)` measures one unit's sweep at β.
+    fn num_sweeps(
+        &self,
+        clock: &RunClock,
+        units: usize,
+        threads: usize,
+        range: (f64, f64),
+        sweep_s: impl Fn(f64) -> f64,
+    ) -> (usize, Option<fit::Fit>) {
+        let custom = self.beta_schedule_type == BetaScheduleType::Custom;
+        match (self.num_sweeps, clock.time_limit()) {
+            (Some(n), _) => (n, None),
+            (None, Some(_)) if !custom && range.0.is_finite() && range.1.is_finite() => {
+                // The cost of a sweep falls as the anneal cools and fewer moves are accepted;
+                // a geometric schedule spends equal shares at both ends and the middle.
+                let probes = [
+                    sweep_s(range.0),
+                    sweep_s((range.0 * range.1).sqrt()),
+                    sweep_s(range.1),
+                ];
+
+                let f = fit::fit(
+                    &probes,
+                    units,
+                    threads,
+                    self.num_sweeps_per_beta,
+                    DEFAULT_NUM_SWEEPS,
+                    FIT_SHARE,
+                    clock,
+                );
+                (f.num_sweeps, Some(f))
+            }
+            (None, _) => (DEFAULT_NUM_SWEEPS, None),
+        }
+    }
+
+    /// Records the sweeps run per read and how that number was chosen.
+    fn record_sweeps(&self, info: &mut Info, num_betas: usize, fitted: Option<fit::Fit>) {
+        info.params["num_sweeps"] = json!(num_betas * self.num_sweeps_per_beta);
+        info.params["num_sweeps_source"] =
+            json!(match (&self.beta_schedule_type, self.num_sweeps, fitted) {
+                (BetaScheduleType::Custom, _, _) => "custom schedule",
+                (_, Some(_), _) => "given",
+                (_, None, Some(_)) => "fitted to the time limit",
+                (_, None, None) => "default",
+            });
+        if let Some(f) = fitted {
+            info.params["num_sweeps_fit"] = json!({
+                "sweep_s": f.sweep_s,
+                "rounds": f.rounds,
+                "default": DEFAULT_NUM_SWEEPS,
+            });
+        }
+    }
+
+    /// Annealing over constraint-preserving moves (see [`SimulatedAnnealing::moves`]).
     fn sample_constrained(
         &self,
         qubo: &Qubo,
@@ -333,10 +430,17 @@ impl SimulatedAnnealing {
         ctl: &RunControl,
         mut fin: Finisher,
     ) -> Result<SampleSet> {
-        let space = MoveSpace::new(qubo, constraints)?;
-        let (betas, range) = self.betas(|| move_beta_range(&space, seed))?;
-        let initial = self.initial_states.as_deref();
         let clock = ctl.start(num_reads as u64);
+        let space = MoveSpace::new(qubo, constraints)?;
+        let range = self
+            .beta_range
+            .unwrap_or_else(|| move_beta_range(&space, seed));
+        let threads = rayon::current_num_threads();
+        let (num_sweeps, fitted) = self.num_sweeps(&clock, num_reads, threads, range, |beta| {
+            fit::move_sweep_s(&space, beta, seed, &clock)
+        });
+        let (betas, range) = self.betas(num_sweeps, || range)?;
+        let initial = self.initial_states.as_deref();
         fin.sampling();
         let (tally, proposals, stop) = run_units(num_reads, &clock, |r| -> UnitOutcome {
             let mut rng = read_rng(seed, r as u64);
@@ -358,7 +462,7 @@ impl SimulatedAnnealing {
         let mut info = Info::new(self.name(), self.params(), seed);
         info.params["num_reads"] = json!(num_reads);
         info.params["beta_range"] = json!([range.0, range.1]);
-        info.params["num_sweeps"] = json!(betas.len() * self.num_sweeps_per_beta);
+        self.record_sweeps(&mut info, betas.len(), fitted);
         info.params["moves"] = json!("constraint-preserving");
         info.counters.insert("move_proposals".into(), proposals);
         fin.complete(qubo, tally, info, stop, &clock)
@@ -368,7 +472,9 @@ impl SimulatedAnnealing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sampleset::Termination;
     use crate::testing::random_qubo;
+    use std::time::Duration;
 
     #[test]
     fn lane_groups_cover_every_read_once() {
@@ -392,7 +498,7 @@ mod tests {
         let q = random_qubo(80, 0.2, false, 2);
         let sa = SimulatedAnnealing {
             num_reads: Some(10),
-            num_sweeps: 100,
+            num_sweeps: Some(100),
             ..Default::default()
         };
         let one = rayon::ThreadPoolBuilder::new()
@@ -414,7 +520,6 @@ mod tests {
         let q = random_qubo(60, 0.3, true, 5);
         let hot = SimulatedAnnealing {
             num_reads: Some(4),
-            num_sweeps: 50,
             beta_schedule_type: BetaScheduleType::Custom,
             beta_schedule: Some(vec![0.05; 50]),
             ..Default::default()
@@ -427,7 +532,6 @@ mod tests {
         let start = SimulatedAnnealing {
             num_reads: None,
             initial_states: Some(vec![vec![0; 60]]),
-            num_sweeps: 10,
             beta_schedule_type: BetaScheduleType::Custom,
             beta_schedule: Some(vec![0.0; 10]),
             ..Default::default()
@@ -441,7 +545,7 @@ mod tests {
         let q = random_qubo(5, 0.5, true, 1);
         let bad = |s: SimulatedAnnealing| s.sample(&q, &RunControl::new()).is_err();
         assert!(bad(SimulatedAnnealing {
-            num_sweeps: 10,
+            num_sweeps: Some(10),
             num_sweeps_per_beta: 3,
             ..Default::default()
         }));
@@ -464,8 +568,63 @@ mod tests {
         assert!(!bad(SimulatedAnnealing {
             beta_range: Some((0.0, 1.0)),
             beta_schedule_type: BetaScheduleType::Linear,
-            num_sweeps: 10,
+            num_sweeps: Some(10),
             ..Default::default()
         }));
+        // A reversed range, and settings a custom schedule would ignore, are errors.
+        assert!(bad(SimulatedAnnealing {
+            beta_range: Some((2.0, 1.0)),
+            ..Default::default()
+        }));
+        let custom = SimulatedAnnealing {
+            beta_schedule_type: BetaScheduleType::Custom,
+            beta_schedule: Some(vec![0.1, 1.0]),
+            ..Default::default()
+        };
+        assert!(!bad(custom.clone()));
+        assert!(bad(SimulatedAnnealing {
+            num_sweeps: Some(2),
+            ..custom.clone()
+        }));
+        assert!(bad(SimulatedAnnealing {
+            beta_range: Some((0.1, 1.0)),
+            ..custom
+        }));
+        // Constrained moves need constraints.
+        assert!(bad(SimulatedAnnealing {
+            moves: Moves::Constrained,
+            ..Default::default()
+        }));
+    }
+
+    #[test]
+    fn schedule_is_fitted_to_a_time_limit_only_when_num_sweeps_is_unset() {
+        let q = random_qubo(300, 0.3, false, 9);
+        let ctl = RunControl::new()
+            .seed(1)
+            .time_limit(Duration::from_millis(300));
+        let sa = SimulatedAnnealing {
+            num_reads: Some(64),
+            ..Default::default()
+        };
+        let r = sa.sample(&q, &ctl).unwrap();
+        let p = &r.info.params;
+        assert_eq!(p["num_sweeps_source"], "fitted to the time limit");
+        let fitted = p["num_sweeps"].as_u64().unwrap();
+        assert!((1..=1000).contains(&fitted), "{p}");
+        // Every read finished its (shorter) schedule.
+        assert_eq!(r.info.termination, Termination::Completed, "{p}");
+        assert_eq!(r.num_reads(), 64);
+        // Without a limit, or with num_sweeps given, nothing is fitted.
+        let r = sa.sample(&q, &RunControl::new().seed(1)).unwrap();
+        assert_eq!(r.info.params["num_sweeps"], 1000);
+        assert_eq!(r.info.params["num_sweeps_source"], "default");
+        let given = SimulatedAnnealing {
+            num_sweeps: Some(5),
+            ..sa
+        };
+        let r = given.sample(&q, &ctl).unwrap();
+        assert_eq!(r.info.params["num_sweeps"], 5);
+        assert_eq!(r.info.params["num_sweeps_source"], "given");
     }
 }

@@ -105,7 +105,8 @@ pub fn beta_schedule(kind: BetaScheduleType, range: (f64, f64), num_betas: usize
         .collect()
 }
 
-/// Checks a β range: finite, non-negative (geometric needs positive ends).
+/// Checks a β range `(hot, cold)`: finite, non-negative (geometric needs positive ends), and
+/// hot ≤ cold — annealing cools, so a reversed range is a mistake worth an error.
 pub fn check_beta_range(range: (f64, f64), kind: BetaScheduleType) -> Result<()> {
     let (a, b) = range;
     let ok = a.is_finite() && b.is_finite() && a >= 0.0 && b >= 0.0;
@@ -115,6 +116,15 @@ pub fn check_beta_range(range: (f64, f64), kind: BetaScheduleType) -> Result<()>
             name: "beta_range",
             reason: format!(
                 "({a}, {b}) must be finite and non-negative (positive for a geometric schedule)"
+            ),
+        });
+    }
+    if a > b {
+        return Err(Error::InvalidParameter {
+            name: "beta_range",
+            reason: format!(
+                "({a}, {b}) is reversed: the first value is the hot (smaller) β where the \
+                 anneal starts, the second the cold (larger) one where it ends"
             ),
         });
     }
