@@ -17,14 +17,39 @@ pub enum Error {
         reason: String,
     },
 
+    /// An error about a whole file (no line to point at): the file, then the error.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        #[source]
+        source: Box<Error>,
+    },
+
     /// The instance is too large for the chosen encoding.
     #[error("{encoding} cannot encode this instance: {reason}")]
     TooLarge {
         /// The encoding.
-        encoding: &'static str,
+        encoding: String,
         /// The size that is too large and the limit.
         reason: String,
     },
+}
+
+impl Error {
+    /// The same error, naming `path` unless it already does (errors from a file's own
+    /// parser carry their position).
+    pub fn in_file(self, path: &std::path::Path) -> Self {
+        match self {
+            Error::Core(e) => Error::Core(e.in_file(path)),
+            e @ Error::File { .. } => e,
+            e => Error::File {
+                path: path.to_path_buf(),
+                source: Box::new(e),
+            },
+        }
+    }
 }
 
 /// `Result` with [`Error`].

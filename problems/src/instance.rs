@@ -1,39 +1,14 @@
-//! Reading any supported instance file by extension.
+//! A native logistics instance read from a file, and its encodings.
 
 use std::path::Path;
 
+use crate::choice::{Encoding, Penalty};
 use crate::encodings::{Encoded, cvrp, knapsack, tsp};
 use crate::error::{Result, invalid};
+use crate::format::FileFormat;
 use crate::readers::cvrplib::Cvrp;
 use crate::readers::knapsack::Knapsack;
 use crate::readers::tsplib::Tsp;
-
-/// Which reader a file needs.
-enum Kind {
-    Tsp,
-    Cvrp,
-    Knapsack,
-}
-
-/// `.tsp` → TSP, `.vrp` → CVRP; a Pisinger `.csv` (optionally `#name`), or a file under a
-/// `knapsack` folder or named like the Ortega / Pisinger sets → knapsack.
-fn kind(path: &Path) -> Option<Kind> {
-    let s = path.to_string_lossy();
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    match ext.as_deref() {
-        Some("tsp") => Some(Kind::Tsp),
-        Some("vrp") => Some(Kind::Cvrp),
-        _ if ["knapsack", "_kp_", "knapPI", ".csv"]
-            .iter()
-            .any(|k| s.contains(k)) =>
-        {
-            Some(Kind::Knapsack)
-        }
-        _ => None,
-    }
-}
 
 /// A native instance of one of the file-backed problems.
 #[derive(Debug, Clone)]
@@ -47,26 +22,55 @@ pub enum Instance {
 }
 
 impl Instance {
-    /// Reads `path`: `.tsp` → TSP, `.vrp` → CVRP, anything under a `knapsack` folder, a
-    /// Pisinger `.csv` (`file.csv#name` picks an instance) or an Ortega file → knapsack.
+    /// Reads an instance file, its format told by extension then content (see
+    /// [`crate::detect`]); `file.csv#name` picks one instance of a Pisinger file.
     pub fn read(path: &Path) -> Result<Self> {
-        match kind(path) {
-            Some(Kind::Tsp) => Ok(Instance::Tsp(Tsp::read(path)?)),
-            Some(Kind::Cvrp) => Ok(Instance::Cvrp(Cvrp::read(path)?)),
-            Some(Kind::Knapsack) => Ok(Instance::Knapsack(Knapsack::read(path)?)),
-            None => Err(invalid(
-                "instance file",
+        match crate::open::read(path, None, None)?.input {
+            crate::open::Input::Instance(i) => Ok(i),
+            crate::open::Input::Model(m) => Err(quboflow::Error::parse(
+                path,
+                0,
                 format!(
-                    "{}: unknown problem type (expected .tsp, .vrp or a knapsack file)",
-                    path.display()
+                    "expected a TSPLIB, CVRPLIB or knapsack instance, found a {} model",
+                    m.format
                 ),
-            )),
+            )
+            .into()),
         }
     }
 
-    /// True when `path` looks like a file [`Instance::read`] handles.
-    pub fn recognises(path: &Path) -> bool {
-        kind(path).is_some()
+    /// Parses the text of an instance file of a known instance `format`; `pick` names one
+    /// instance of a Pisinger knapsack file (default: the first).
+    pub fn parse(text: &str, path: &Path, format: FileFormat, pick: Option<&str>) -> Result<Self> {
+        if pick.is_some() && format != FileFormat::Knapsack {
+            return Err(quboflow::Error::parse(
+                path,
+                0,
+                format!(
+                    "a `#name` suffix picks an instance of a Pisinger knapsack file; this is read as {format}"
+                ),
+            )
+            .into());
+        }
+        match format {
+            FileFormat::Tsplib => Ok(Instance::Tsp(Tsp::parse(text, path)?)),
+            FileFormat::Cvrplib => Ok(Instance::Cvrp(Cvrp::parse(text, path)?)),
+            FileFormat::Knapsack => {
+                let mut all = crate::readers::knapsack::parse_any(text, path)?;
+                if let [k] = all.as_mut_slice()
+                    && k.optimum.is_none()
+                {
+                    k.optimum = crate::readers::knapsack::ortega_optimum(path);
+                }
+                Ok(Instance::Knapsack(crate::readers::knapsack::pick(
+                    all, path, pick,
+                )?))
+            }
+            other => Err(invalid(
+                "instance format",
+                format!("{other} files hold QUBO models, not instances"),
+            )),
+        }
     }
 
     /// Instance name.
@@ -87,24 +91,81 @@ impl Instance {
         }
     }
 
-    /// Encodes with the default encoding of the problem and an optional penalty.
-    pub fn encode(&self, penalty: Option<f64>) -> Result<Encoded> {
-        match self {
-            Instance::Tsp(t) => tsp::encode(t, &tsp::TspOptions { penalty }),
-            Instance::Cvrp(c) => cvrp::encode(
+    /// Encodes with `encoding` ([`Encoding::Auto`]: the problem's exact default) and
+    /// `penalty`; an encoding of another problem is an error naming the ones that apply.
+    ///
+    /// ```
+    /// use quboflow_problems::{Encoding, Instance, Knapsack, Penalty};
+    /// let k = Knapsack::new("tiny", vec![5.0, 4.0], vec![4.0, 3.0], 5.0)?;
+    /// let enc = Instance::Knapsack(k).encode_with(Encoding::Auto, Penalty::Safe)?;
+    /// assert_eq!(enc.encoding, "knapsack-log-slack");
+    /// let err = Instance::Knapsack(Knapsack::new("t", vec![1.0], vec![1.0], 1.0)?)
+    ///     .encode_with(Encoding::TspPosition, Penalty::Safe)
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("knapsack-unbalanced"));
+    /// # Ok::<(), quboflow_problems::Error>(())
+    /// ```
+    pub fn encode_with(&self, encoding: Encoding, penalty: Penalty) -> Result<Encoded> {
+        let a = penalty.weight();
+        match (encoding, self) {
+            (Encoding::Auto | Encoding::TspPosition, Instance::Tsp(t)) => {
+                tsp::encode(t, &tsp::TspOptions { penalty: a })
+            }
+            (Encoding::Auto | Encoding::CvrpSetPartitioning, Instance::Cvrp(c)) => cvrp::encode(
                 c,
                 &cvrp::CvrpOptions {
-                    penalty,
+                    penalty: a,
                     ..Default::default()
                 },
             ),
-            Instance::Knapsack(k) => knapsack::encode(
-                k,
-                &knapsack::KnapsackOptions {
-                    penalty,
+            (Encoding::CvrpClusters, Instance::Cvrp(c)) => cvrp::encode_clusters(
+                c,
+                &cvrp::ClusterOptions {
+                    penalty: a,
                     ..Default::default()
                 },
             ),
+            (Encoding::Auto | Encoding::KnapsackLogSlack, Instance::Knapsack(k)) => {
+                knapsack::encode(
+                    k,
+                    &knapsack::KnapsackOptions {
+                        penalty: a,
+                        ..Default::default()
+                    },
+                )
+            }
+            (Encoding::KnapsackUnbalanced, Instance::Knapsack(k)) => {
+                if a.is_some() {
+                    return Err(invalid(
+                        "penalty",
+                        "the unbalanced knapsack encoding has its own weights (λ₁ = 0.1, λ₂ = 0.5); a penalty does not apply",
+                    ));
+                }
+                knapsack::encode(
+                    k,
+                    &knapsack::KnapsackOptions {
+                        method: knapsack::KnapsackMethod::unbalanced_default(),
+                        penalty: None,
+                    },
+                )
+            }
+            (e, i) => Err(invalid(
+                "encoding",
+                format!(
+                    "{e} does not apply to a {} instance (use {})",
+                    i.problem(),
+                    Self::encodings_for(i.problem())
+                ),
+            )),
+        }
+    }
+
+    /// The encodings that apply to `problem`, in words.
+    fn encodings_for(problem: &str) -> &'static str {
+        match problem {
+            "tsp" => "auto or tsp-position",
+            "cvrp" => "auto, cvrp-set-partitioning or cvrp-clusters",
+            _ => "auto, knapsack-log-slack or knapsack-unbalanced",
         }
     }
 }

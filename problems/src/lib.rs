@@ -29,17 +29,27 @@
 //! so on a feasible state `qubo.energy(x)` equals the native objective (negated for
 //! maximisation problems) exactly, unless [`Encoded::energy_meaning`] says otherwise.
 
+mod choice;
 pub mod encodings;
 pub mod error;
 mod evaluate;
+mod format;
 pub mod instance;
+mod open;
+mod outcome;
+mod plain;
 pub mod readers;
 pub mod reference;
 pub mod solution;
 
+pub use choice::{Encoding, Penalty};
 pub use encodings::{Encoded, EnergyMeaning};
 pub use error::{Error, Result};
+pub use format::{Detection, FileFormat, detect};
 pub use instance::Instance;
+pub use open::{Input, Loaded, OpenOptions, Source, open, parse, read};
+pub use outcome::Outcome;
+pub use plain::PlainDecoder;
 pub use readers::cvrplib::{Cvrp, CvrpSolution};
 pub use readers::knapsack::Knapsack;
 pub use readers::tsplib::Tsp;

@@ -1,20 +1,10 @@
 //! Known optima and best-known values from the `optimal_values.csv` /
-//! `subinstances_optimal.csv` tables that sit beside the instance files in `../shared/data`.
+//! `subinstances_optimal.csv` / `best_known.csv` tables that sit beside the instance files in
+//! `../shared/data`, as the one [`Reference`] type of reports.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use serde::Serialize;
-
-/// A reference value for an instance and what kind of value it is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Reference {
-    /// The value, in the native objective's units.
-    pub value: f64,
-    /// "proven optimum" or "best known".
-    pub kind: &'static str,
-    /// The table it came from.
-    pub source: PathBuf,
-}
+use quboflow::compare::{Reference, ReferenceKind};
 
 /// Splits one CSV line, honouring double quotes.
 pub(crate) fn csv_fields(line: &str) -> Vec<String> {
@@ -39,7 +29,7 @@ struct Table {
     /// A column whose text says "optimal" or "best known".
     status_col: Option<&'static str>,
     /// The kind when the status does not say (or there is no status column).
-    default_kind: &'static str,
+    default_kind: ReferenceKind,
 }
 
 /// Looks up `name` (the `instance` column) or `file_name` (the `file` column) in a CSV table.
@@ -55,19 +45,22 @@ fn lookup(table: &Path, t: &Table, name: &str, file_name: &str) -> Option<Refere
         let f = csv_fields(line);
         let field = |i: usize| f.get(i).map(|s| s.trim());
         if field(iname) == Some(name) || ifile.and_then(field) == Some(file_name) {
-            let value = field(ivalue)?.parse().ok()?;
+            let value: f64 = field(ivalue)?
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite())?;
             let status = istatus.and_then(field).unwrap_or("");
             let kind = if status.contains("best known") {
-                "best known"
+                ReferenceKind::BestKnown
             } else if status.starts_with("optimal") {
-                "proven optimum"
+                ReferenceKind::ProvenOptimum
             } else {
                 t.default_kind
             };
             return Some(Reference {
                 value,
                 kind,
-                source: table.to_path_buf(),
+                source: table.display().to_string(),
             });
         }
     }
@@ -100,35 +93,45 @@ fn find_name(path: &Path, name: &str) -> Option<Reference> {
             "optimal_values.csv",
             "optimal_length",
             Some("status"),
-            "proven optimum",
+            ReferenceKind::ProvenOptimum,
         ),
         table(
             "subinstances_optimal.csv",
             "optimal_length",
             None,
-            "proven optimum",
+            ReferenceKind::ProvenOptimum,
         ),
         table(
             "optimal_values.csv",
             "optimal_cost",
             Some("status"),
-            "proven optimum",
+            ReferenceKind::ProvenOptimum,
         ),
         table(
             "subinstances_optimal.csv",
             "optimal_cost",
             None,
-            "proven optimum",
+            ReferenceKind::ProvenOptimum,
         ),
-        table("optimal_values.csv", "optimum", None, "proven optimum"),
+        table(
+            "optimal_values.csv",
+            "optimum",
+            None,
+            ReferenceKind::ProvenOptimum,
+        ),
         // Gset: certificates prove the cuts exist, not that they are maximal.
-        table("best_known.csv", "best_known_cut", None, "best known"),
+        table(
+            "best_known.csv",
+            "best_known_cut",
+            None,
+            ReferenceKind::BestKnown,
+        ),
         // Beasley bqp: maximised value; the status says which are proven.
         table(
             "best_known.csv",
             "best_known_max",
             Some("status"),
-            "best known",
+            ReferenceKind::BestKnown,
         ),
     ];
     for d in dirs {

@@ -70,10 +70,10 @@ impl Decoded {
 /// Turns bitstrings of an encoding back into native solutions.
 pub trait Decode: Send + Sync + std::fmt::Debug {
     /// The problem ("tsp", "cvrp", "knapsack", …).
-    fn problem(&self) -> &'static str;
+    fn problem(&self) -> &str;
 
     /// What the objective is called ("tour length", "total distance", "packed value").
-    fn objective_name(&self) -> &'static str;
+    fn objective_name(&self) -> &str;
 
     /// Whether the native objective is minimised or maximised.
     fn sense(&self) -> Sense;
@@ -88,4 +88,64 @@ pub trait Decode: Send + Sync + std::fmt::Debug {
     /// The bitstring of a native solution (used to check that a known optimum encodes to the
     /// lowest energy); `None` when the solution does not fit the encoding.
     fn encode_solution(&self, solution: &Solution) -> Option<Vec<u8>>;
+
+    /// The plain-file decoder, when this is one (its objective is the file's own).
+    fn as_plain(&self) -> Option<&crate::PlainDecoder> {
+        None
+    }
+}
+
+impl Solution {
+    /// The solution with the file's own 1-based labels — the numbering of every output, text
+    /// and JSON: TSPLIB cities and CVRPLIB nodes as in the file (the depot is node 1, so
+    /// routes list customers from 2 up), knapsack items from 1, bins' items and facilities
+    /// from 1. Cut sides (0/1 per vertex), colours and start times are values, not labels,
+    /// and stay as they are.
+    ///
+    /// ```
+    /// use quboflow_problems::Solution;
+    /// assert_eq!(Solution::Tour(vec![0, 2, 1]).labelled().to_string(), r#"{"tour":[1,3,2]}"#);
+    /// ```
+    pub fn labelled(&self) -> serde_json::Value {
+        let one = |v: &[usize]| v.iter().map(|i| i + 1).collect::<Vec<_>>();
+        let label = match self {
+            Solution::Tour(t) => Solution::Tour(one(t)),
+            Solution::Routes(rs) => Solution::Routes(rs.iter().map(|r| one(r)).collect()),
+            Solution::Items(items) => Solution::Items(one(items)),
+            Solution::Bins(bins) => Solution::Bins(bins.iter().map(|b| one(b)).collect()),
+            Solution::Facilities { open, assignment } => Solution::Facilities {
+                open: one(open),
+                assignment: assignment.iter().map(|a| a.map(|f| f + 1)).collect(),
+            },
+            other => other.clone(),
+        };
+        serde_json::to_value(label).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The solution in words, with the labels of [`Solution::labelled`]; `None` when there is
+    /// nothing to say beyond the sample (plain QUBO files, a broken tour).
+    pub fn text(&self) -> Option<String> {
+        let ids = |v: &[usize]| {
+            v.iter()
+                .map(|c| (c + 1).to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        Some(match self {
+            Solution::Tour(t) => format!("tour {}", ids(t)),
+            Solution::Routes(rs) => rs
+                .iter()
+                .enumerate()
+                .map(|(k, r)| format!("route #{}: {}", k + 1, ids(r)))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Solution::Items(items) => format!("{} items: {}", items.len(), ids(items)),
+            Solution::None => return None,
+            other => self_json(other),
+        })
+    }
+}
+
+fn self_json(s: &Solution) -> String {
+    s.labelled().to_string()
 }

@@ -56,7 +56,7 @@ fn tsp_sub_instances_ground_state_is_the_optimal_tour() {
                 assert_eq!(enc.qubo.energy(&x), tsp.tour_length(&tour));
                 let d = enc.decode(&x);
                 assert!(d.feasible && d.objective == Some(tsp.tour_length(&tour)));
-                assert!(enc.constraints.is_satisfied(&x));
+                assert!(enc.constraints().is_satisfied(&x));
             }
         }
         if enc.qubo.num_vars() <= 25 {

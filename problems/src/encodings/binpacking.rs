@@ -6,7 +6,7 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::{
-    Encoded, EnergyMeaning, add_squared, capacity_penalty, finish, penalty_or, slack_bits,
+    Encoded, EnergyMeaning, Parts, add_squared, capacity_penalty, finish, penalty_or, slack_bits,
     slack_weights,
 };
 use crate::error::{Result, invalid};
@@ -89,7 +89,7 @@ pub fn encode(bp: &BinPacking, penalty: Option<f64>) -> Result<Encoded> {
         ));
     }
     let (qubo, offset) = finish(b)?;
-    Ok(Encoded {
+    Encoded::new(Parts {
         qubo,
         offset,
         constraints: Constraints {
@@ -124,10 +124,10 @@ pub struct BinDecoder {
 }
 
 impl Decode for BinDecoder {
-    fn problem(&self) -> &'static str {
+    fn problem(&self) -> &str {
         "bin-packing"
     }
-    fn objective_name(&self) -> &'static str {
+    fn objective_name(&self) -> &str {
         "open bins"
     }
     fn sense(&self) -> Sense {

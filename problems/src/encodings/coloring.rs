@@ -6,7 +6,7 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::maxcut::Graph;
-use super::{Encoded, EnergyMeaning, add_squared, finish, penalty_or};
+use super::{Encoded, EnergyMeaning, Parts, add_squared, finish, penalty_or};
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
 
@@ -32,7 +32,7 @@ pub fn encode(g: &Graph, k: usize, penalty: Option<f64>) -> Result<Encoded> {
         }
     }
     let (qubo, offset) = finish(b)?;
-    Ok(Encoded {
+    Encoded::new(Parts {
         qubo,
         offset,
         constraints: Constraints {
@@ -59,10 +59,10 @@ pub struct ColoringDecoder {
 }
 
 impl Decode for ColoringDecoder {
-    fn problem(&self) -> &'static str {
+    fn problem(&self) -> &str {
         "coloring"
     }
-    fn objective_name(&self) -> &'static str {
+    fn objective_name(&self) -> &str {
         "conflicting edge weight"
     }
     fn sense(&self) -> Sense {

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::routes::{MAX_SUBSET_CUSTOMERS, Route, feasible_routes, route_order};
 use super::{
-    Encoded, EnergyMeaning, add_squared, capacity_penalty, finish, penalty_or, slack_weights,
+    Encoded, EnergyMeaning, Parts, add_squared, capacity_penalty, finish, penalty_or, slack_weights,
 };
 use crate::error::{Error, Result, invalid};
 use crate::readers::cvrplib::Cvrp;
@@ -87,7 +87,7 @@ pub fn encode(cvrp: &Cvrp, opts: &CvrpOptions) -> Result<Encoded> {
     let m = cvrp.dimension - 1;
     if m > MAX_SUBSET_CUSTOMERS {
         return Err(Error::TooLarge {
-            encoding: "cvrp-set-partitioning",
+            encoding: "cvrp-set-partitioning".into(),
             reason: format!(
                 "{m} customers; subsets are enumerated up to {MAX_SUBSET_CUSTOMERS} (use cluster-first)"
             ),
@@ -96,7 +96,7 @@ pub fn encode(cvrp: &Cvrp, opts: &CvrpOptions) -> Result<Encoded> {
     let routes = feasible_routes(cvrp);
     if routes.len() > opts.max_routes {
         return Err(Error::TooLarge {
-            encoding: "cvrp-set-partitioning",
+            encoding: "cvrp-set-partitioning".into(),
             reason: format!(
                 "{} capacity-feasible routes exceed max_routes = {} (use cluster-first)",
                 routes.len(),
@@ -138,7 +138,7 @@ pub fn encode(cvrp: &Cvrp, opts: &CvrpOptions) -> Result<Encoded> {
     }
     let (qubo, offset) = finish(b)?;
     let n_routes = routes.len();
-    Ok(Encoded {
+    Encoded::new(Parts {
         qubo,
         offset,
         constraints: Constraints {
@@ -274,10 +274,10 @@ pub(crate) fn repair_routes(
 }
 
 impl Decode for CvrpDecoder {
-    fn problem(&self) -> &'static str {
+    fn problem(&self) -> &str {
         "cvrp"
     }
-    fn objective_name(&self) -> &'static str {
+    fn objective_name(&self) -> &str {
         "total distance"
     }
     fn sense(&self) -> Sense {
@@ -406,7 +406,7 @@ pub fn encode_clusters(cvrp: &Cvrp, opts: &ClusterOptions) -> Result<Encoded> {
         slack_blocks.push((base..base + slack.len()).collect());
     }
     let (qubo, offset) = finish(b)?;
-    Ok(Encoded {
+    Encoded::new(Parts {
         qubo,
         offset,
         constraints: Constraints {
@@ -456,10 +456,10 @@ impl ClusterDecoder {
 }
 
 impl Decode for ClusterDecoder {
-    fn problem(&self) -> &'static str {
+    fn problem(&self) -> &str {
         "cvrp"
     }
-    fn objective_name(&self) -> &'static str {
+    fn objective_name(&self) -> &str {
         "total distance"
     }
     fn sense(&self) -> Sense {

@@ -6,7 +6,7 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::{
-    Encoded, EnergyMeaning, add_squared, capacity_penalty, finish, penalty_or, slack_bits,
+    Encoded, EnergyMeaning, Parts, add_squared, capacity_penalty, finish, penalty_or, slack_bits,
     slack_weights,
 };
 use crate::error::{Result, invalid};
@@ -101,7 +101,7 @@ pub fn encode(fl: &FacilityLocation, penalty: Option<f64>) -> Result<Encoded> {
         ));
     }
     let (qubo, offset) = finish(b)?;
-    Ok(Encoded {
+    Encoded::new(Parts {
         qubo,
         offset,
         constraints: Constraints {
@@ -136,10 +136,10 @@ pub struct FacilityDecoder {
 }
 
 impl Decode for FacilityDecoder {
-    fn problem(&self) -> &'static str {
+    fn problem(&self) -> &str {
         "facility-location"
     }
-    fn objective_name(&self) -> &'static str {
+    fn objective_name(&self) -> &str {
         "total cost"
     }
     fn sense(&self) -> Sense {

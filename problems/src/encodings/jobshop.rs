@@ -5,7 +5,7 @@ use std::sync::Arc;
 use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
-use super::{Encoded, EnergyMeaning, add_squared, finish};
+use super::{Encoded, EnergyMeaning, Parts, add_squared, finish};
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
 
@@ -97,7 +97,7 @@ pub fn encode(js: &JobShop, horizon: usize, penalty: Option<f64>) -> Result<Enco
         .iter()
         .map(|vs| vs.iter().map(|v| v.1).collect())
         .collect();
-    Ok(Encoded {
+    Encoded::new(Parts {
         qubo,
         offset,
         constraints: Constraints {
@@ -120,10 +120,10 @@ pub struct JobShopDecoder {
 }
 
 impl Decode for JobShopDecoder {
-    fn problem(&self) -> &'static str {
+    fn problem(&self) -> &str {
         "jobshop"
     }
-    fn objective_name(&self) -> &'static str {
+    fn objective_name(&self) -> &str {
         "makespan"
     }
     fn sense(&self) -> Sense {

@@ -6,8 +6,8 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::{
-    EXACT_LIMIT, Encoded, EnergyMeaning, add_squared, capacity_penalty, capacity_row, finish,
-    penalty_or, slack_bits, slack_weights,
+    EXACT_LIMIT, Encoded, EnergyMeaning, Parts, add_squared, capacity_penalty, capacity_row,
+    finish, penalty_or, slack_bits, slack_weights,
 };
 use crate::error::{Error, Result, invalid};
 use crate::readers::knapsack::Knapsack;
@@ -66,18 +66,30 @@ pub fn encode(k: &Knapsack, opts: &KnapsackOptions) -> Result<Encoded> {
                 ));
             }
             let a = penalty_or(opts.penalty, || max_v + 1.0)?;
-            let w_cap = k.capacity as u64;
-            let slack = slack_weights(w_cap);
             let total: f64 = k.weights.iter().sum::<f64>() + k.capacity;
             if a * total * total > EXACT_LIMIT {
+                let amax = EXACT_LIMIT / (total * total);
+                let advice = if amax >= 1.0 {
+                    format!(
+                        "use A ≤ {} or the unbalanced method",
+                        super::short(amax.floor())
+                    )
+                } else {
+                    "the weights and capacity are too large for exact energies (use the unbalanced method)".to_string()
+                };
                 return Err(Error::TooLarge {
-                    encoding: "knapsack-log-slack",
+                    encoding: "knapsack-log-slack".into(),
                     reason: format!(
-                        "penalty terms reach {:.3e}, beyond 2⁵³ where f64 energies stop being exact; use the unbalanced method",
-                        a * total * total
+                        "with penalty A = {} the penalty terms reach {}, beyond 2^53 where f64 energies stop being exact; {advice}",
+                        super::short(a),
+                        super::short(a * total * total),
                     ),
                 });
             }
+
+            // Exact below 2^53 (checked above), so the cast keeps the capacity.
+            let w_cap = k.capacity as u64;
+            let slack = slack_weights(w_cap);
             let mut b = QuboBuilder::new(n + slack.len());
             for (i, v) in k.values.iter().enumerate() {
                 b.add_linear(i, -v);
@@ -86,7 +98,7 @@ pub fn encode(k: &Knapsack, opts: &KnapsackOptions) -> Result<Encoded> {
             let row = capacity_penalty(&mut b, &items, k.capacity, n, &slack, a);
             let (qubo, offset) = finish(b)?;
             let slack_len = slack.len();
-            Ok(Encoded {
+            Encoded::new(Parts {
                 qubo,
                 offset,
                 constraints: Constraints {
@@ -128,7 +140,7 @@ pub fn encode(k: &Knapsack, opts: &KnapsackOptions) -> Result<Encoded> {
             add_squared(&mut b, &terms, k.capacity, lambda2);
             let (qubo, offset) = finish(b)?;
             let integral = k.capacity.fract() == 0.0 && k.weights.iter().all(|w| w.fract() == 0.0);
-            Ok(Encoded {
+            Encoded::new(Parts {
                 qubo,
                 offset,
                 // The inequality holds whatever the penalty; with integer weights the
@@ -164,10 +176,10 @@ pub struct KnapsackDecoder {
 }
 
 impl Decode for KnapsackDecoder {
-    fn problem(&self) -> &'static str {
+    fn problem(&self) -> &str {
         "knapsack"
     }
-    fn objective_name(&self) -> &'static str {
+    fn objective_name(&self) -> &str {
         "packed value"
     }
     fn sense(&self) -> Sense {

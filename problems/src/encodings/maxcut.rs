@@ -5,7 +5,7 @@ use std::sync::Arc;
 use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
-use super::{Encoded, EnergyMeaning, finish};
+use super::{Encoded, EnergyMeaning, Parts, finish};
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
 
@@ -35,57 +35,24 @@ impl Graph {
         })
     }
 
-    /// Reads a Gset file.
+    /// Reads a Gset file (the one Gset parser, [`quboflow::io::gset`], then
+    /// [`Graph::from_gset_qubo`]).
     pub fn read_gset(path: &std::path::Path) -> Result<Self> {
-        let text = crate::readers::read_text(path)?;
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty());
-        let err = |line: usize, m: String| -> crate::Error {
-            quboflow::Error::parse(path, line, m).into()
-        };
-        let (hl, header) = lines.next().ok_or_else(|| err(0, "empty file".into()))?;
-        let h: Vec<usize> = header
-            .split_whitespace()
-            .map(|t| {
-                t.parse()
-                    .map_err(|_| err(hl + 1, format!("expected `n m`, found `{header}`")))
-            })
-            .collect::<Result<_>>()?;
-        let [n, m] = h[..] else {
-            return Err(err(hl + 1, format!("expected `n m`, found `{header}`")));
-        };
-        let mut edges = Vec::with_capacity(m);
-        for (k, l) in lines {
-            let t: Vec<&str> = l.split_whitespace().collect();
-            let bad = || {
-                err(
-                    k + 1,
-                    format!("expected `i j w` with 1 ≤ i, j ≤ {n}, found `{}`", l.trim()),
-                )
-            };
-            if t.len() != 3 {
-                return Err(bad());
-            }
-            let u: usize = t[0].parse().map_err(|_| bad())?;
-            let v: usize = t[1].parse().map_err(|_| bad())?;
-            let w: f64 = t[2].parse().map_err(|_| bad())?;
-            if u == 0 || v == 0 || u > n || v > n || u == v {
-                return Err(bad());
-            }
-            edges.push((u - 1, v - 1, w));
+        let m = quboflow::io::read(
+            path,
+            Some(quboflow::io::Format::Gset),
+            &quboflow::io::ReadOptions::default(),
+        )?;
+        Ok(Graph::from_gset_qubo(&m.qubo))
+    }
+
+    /// The graph of a Gset model (`Σ w (2x_i x_j − x_i − x_j)`): edge weights are half the
+    /// couplings, exactly.
+    pub fn from_gset_qubo(q: &quboflow::Qubo) -> Self {
+        Graph {
+            num_vertices: q.num_vars(),
+            edges: q.interactions().map(|(i, j, w)| (i, j, w / 2.0)).collect(),
         }
-        if edges.len() != m {
-            return Err(err(
-                0,
-                format!(
-                    "the header promises {m} edges; the file has {}",
-                    edges.len()
-                ),
-            ));
-        }
-        Graph::new(n, edges)
     }
 
     /// Largest vertex degree.
@@ -108,7 +75,7 @@ pub fn encode(g: &Graph) -> Result<Encoded> {
             .add_quadratic(u, v, 2.0 * w);
     }
     let (qubo, offset) = finish(b)?;
-    Ok(Encoded {
+    Encoded::new(Parts {
         qubo,
         offset,
         constraints: Constraints::default(),
@@ -128,10 +95,10 @@ pub struct CutDecoder {
 }
 
 impl Decode for CutDecoder {
-    fn problem(&self) -> &'static str {
+    fn problem(&self) -> &str {
         "maxcut"
     }
-    fn objective_name(&self) -> &'static str {
+    fn objective_name(&self) -> &str {
         "cut weight"
     }
     fn sense(&self) -> Sense {

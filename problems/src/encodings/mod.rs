@@ -38,14 +38,16 @@ pub enum EnergyMeaning {
 }
 
 /// An encoded instance: everything a solver needs plus the way back to native terms.
+///
+/// The model carries the encoding's constraints ([`Encoded::constraints`]), so any solver
+/// given `&encoded.qubo` finds the one-hot groups, permutations and capacity rows it may keep
+/// (XY mixers, constraint-preserving moves) without them being copied anywhere.
 #[derive(Debug, Clone)]
 pub struct Encoded {
-    /// The model, constant term included.
-    pub qubo: Qubo,
+    /// The model, constant term and constraints included (shared: cloning is cheap).
+    pub qubo: Arc<Qubo>,
     /// The constant term of `qubo` (e.g. `2A(n−1)` for the fixed-start TSP).
     pub offset: f64,
-    /// One-hot / k-hot groups, permutations and slack blocks of the encoding.
-    pub constraints: Constraints,
     /// Turns bitstrings into native solutions.
     pub decoder: Arc<dyn Decode>,
     /// Encoding name ("tsp-position", "cvrp-set-partitioning", "knapsack-log-slack", …).
@@ -56,9 +58,81 @@ pub struct Encoded {
     pub energy_meaning: EnergyMeaning,
     /// Problem-specific facts worth reporting (candidate routes, slack bits, …).
     pub details: serde_json::Value,
+    /// Where it came from, when it was read from a file by [`crate::open`].
+    pub source: Option<crate::open::Source>,
+}
+
+/// The parts an encoding produces; [`Encoded::new`] attaches the constraints to the model.
+pub(crate) struct Parts {
+    pub(crate) qubo: Qubo,
+    pub(crate) offset: f64,
+    pub(crate) constraints: Constraints,
+    pub(crate) decoder: Arc<dyn Decode>,
+    pub(crate) encoding: &'static str,
+    pub(crate) penalties: serde_json::Value,
+    pub(crate) energy_meaning: EnergyMeaning,
+    pub(crate) details: serde_json::Value,
 }
 
 impl Encoded {
+    /// Assembles an encoding's parts, the constraints attached to the model.
+    pub(crate) fn new(p: Parts) -> crate::Result<Self> {
+        check_exact(&p.qubo, p.encoding, &p.penalties)?;
+        Ok(Encoded {
+            qubo: Arc::new(p.qubo.with_constraints(p.constraints)?),
+            offset: p.offset,
+            decoder: p.decoder,
+            encoding: p.encoding,
+            penalties: p.penalties,
+            energy_meaning: p.energy_meaning,
+            details: p.details,
+            source: None,
+        })
+    }
+
+    /// The encoding's constraints (empty for a plain QUBO).
+    pub fn constraints(&self) -> &Constraints {
+        static NONE: std::sync::OnceLock<Constraints> = std::sync::OnceLock::new();
+        self.qubo
+            .constraints()
+            .unwrap_or_else(|| NONE.get_or_init(Constraints::default))
+    }
+
+    /// The known optimum or best-known value of the instance it was opened from, if any.
+    pub fn reference(&self) -> Option<&quboflow::compare::Reference> {
+        self.source.as_ref().and_then(|s| s.reference.as_ref())
+    }
+
+    /// The native objective as a function of the energy, for files that store the model
+    /// alone (quboflow JSON): exact where the encoding is ([`EnergyMeaning::Objective`]: on a
+    /// state that satisfies the constraints, energy = ± objective), the plain energy otherwise.
+    pub fn objective(&self) -> quboflow::Objective {
+        if let Some(p) = self.decoder.as_plain() {
+            return p.objective().clone();
+        }
+        if self.energy_meaning != EnergyMeaning::Objective {
+            return quboflow::Objective::energy();
+        }
+        let sense = self.decoder.sense();
+        quboflow::Objective {
+            name: self.decoder.objective_name().to_string(),
+            sense,
+            scale: if sense == quboflow::Sense::Minimize {
+                1.0
+            } else {
+                -1.0
+            },
+            shift: 0.0,
+        }
+    }
+
+    /// Instance name: the file's, or the encoding's for one built in code.
+    pub fn name(&self) -> &str {
+        self.source
+            .as_ref()
+            .map_or(self.encoding, |s| s.name.as_str())
+    }
+
     /// Decodes `x` (see [`Decode::decode`]).
     pub fn decode(&self, x: &[u8]) -> Decoded {
         self.decoder.decode(x)
@@ -175,6 +249,45 @@ pub(crate) fn penalty_or(given: Option<f64>, default: impl FnOnce() -> f64) -> c
 
 /// Largest magnitude representable exactly in the f64 energies (2⁵³).
 pub(crate) const EXACT_LIMIT: f64 = 9_007_199_254_740_992.0;
+
+/// A number for a message: plain where that is short, in exponent form otherwise.
+pub(crate) fn short(v: f64) -> String {
+    if v == 0.0 || (1e-4..1e16).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:.4e}")
+    }
+}
+
+/// Refuses an encoding whose energies can exceed 2⁵³ in magnitude: beyond it, sums of
+/// penalty and objective terms lose integer precision, so a feasible state's energy need not
+/// equal its native cost (a tour of energy 0 with `A = 1e300`). Names the largest penalty
+/// that keeps them exact (the bound scales with `A` once the penalty dominates).
+fn check_exact(qubo: &Qubo, encoding: &str, penalties: &serde_json::Value) -> crate::Result<()> {
+    let bound = qubo.energy_bound();
+    if bound <= EXACT_LIMIT {
+        return Ok(());
+    }
+    let reach = format!(
+        "its energies reach {} (|offset| + Σ|coefficients|), beyond 2^53 ≈ 9.007e15, where \
+         feasible energies lose integer precision",
+        short(bound)
+    );
+    let reason = match penalties.get("A").and_then(serde_json::Value::as_f64) {
+        // The bound grows with A once the penalty terms dominate it.
+        Some(a) if a * (EXACT_LIMIT / bound) >= 1.0 => format!(
+            "with penalty A = {} {reach}; use a penalty A ≤ {}",
+            short(a),
+            short((a * (EXACT_LIMIT / bound)).floor())
+        ),
+        _ => format!("{reach}; the instance's numbers are too large for exact energies"),
+    };
+
+    Err(crate::Error::TooLarge {
+        encoding: encoding.to_string(),
+        reason,
+    })
+}
 
 /// Builds the model and fills in the offset.
 pub(crate) fn finish(b: QuboBuilder) -> quboflow::Result<(Qubo, f64)> {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use quboflow::{Constraints, Permutation, QuboBuilder, Sense};
 use serde_json::json;
 
-use super::{Encoded, EnergyMeaning, finish, penalty_or};
+use super::{Encoded, EnergyMeaning, Parts, finish, penalty_or};
 use crate::error::{Error, Result, invalid};
 use crate::readers::tsplib::Tsp;
 use crate::solution::{Decode, Decoded, Solution};
@@ -38,7 +38,7 @@ pub fn encode(tsp: &Tsp, opts: &TspOptions) -> Result<Encoded> {
     }
     if n > MAX_CITIES {
         return Err(Error::TooLarge {
-            encoding: "tsp-position",
+            encoding: "tsp-position".into(),
             reason: format!(
                 "{n} cities need {} variables; the limit is {MAX_CITIES} cities",
                 (n - 1) * (n - 1)
@@ -87,7 +87,7 @@ pub fn encode(tsp: &Tsp, opts: &TspOptions) -> Result<Encoded> {
         }],
         ..Default::default()
     };
-    Ok(Encoded {
+    Encoded::new(Parts {
         qubo,
         offset,
         constraints,
@@ -141,10 +141,10 @@ impl TspDecoder {
 }
 
 impl Decode for TspDecoder {
-    fn problem(&self) -> &'static str {
+    fn problem(&self) -> &str {
         "tsp"
     }
-    fn objective_name(&self) -> &'static str {
+    fn objective_name(&self) -> &str {
         "tour length"
     }
     fn sense(&self) -> Sense {

@@ -176,7 +176,16 @@ pub(crate) fn read_matrix(s: &Sections<'_>, n: usize) -> Result<Vec<f64>> {
     }
     let vals: Vec<f64> = tokens
         .iter()
-        .map(|t: &Token<'_>| number(s, t, "a distance"))
+        .map(|t: &Token<'_>| {
+            let d = number(s, t, "a distance")?;
+            if d < 0.0 {
+                return Err(s.error_at(
+                    t.line,
+                    format!("expected a non-negative distance, found `{}`", t.text),
+                ));
+            }
+            Ok(d)
+        })
         .collect::<Result<_>>()?;
     let mut m = vec![0.0; n * n];
     let mut k = 0;
@@ -222,7 +231,21 @@ pub(crate) fn read_distances(
     for i in 0..n {
         for j in 0..n {
             if i != j {
-                m[i * n + j] = coordinate_distance(kind, coords[i], coords[j]);
+                let d = coordinate_distance(kind, coords[i], coords[j]);
+                if !d.is_finite() {
+                    let line = s.section("NODE_COORD_SECTION").map_or(0, |(l, _)| l);
+                    return Err(s.error_at(
+                        line,
+                        format!(
+                            "expected coordinates whose distances are finite, found {d} as the {} distance between nodes {} and {}",
+                            kind.name(),
+                            i + 1,
+                            j + 1
+                        ),
+
+                    ));
+                }
+                m[i * n + j] = d;
             }
         }
     }

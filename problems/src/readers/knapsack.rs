@@ -110,45 +110,77 @@ impl Knapsack {
             .all(|v| v.fract() == 0.0)
     }
 
-    /// Reads a knapsack file: Pisinger `.csv` (all its instances) or an Ortega file (one
-    /// instance; its optimum from the sibling `<dir>-optimum/<name>` file when present).
+    /// Reads a knapsack file: every instance of a Pisinger CSV file, or the one instance of
+    /// an Ortega file (its optimum from the sibling `<dir>-optimum/<name>` file when present).
     pub fn read_all(path: &Path) -> Result<Vec<Knapsack>> {
         let text = read_text(path)?;
-        if path.extension().is_some_and(|e| e == "csv") {
-            parse_pisinger(&text, path)
-        } else {
-            let mut k = parse_ortega(&text, path)?;
-            if let (Some(dir), Some(file)) = (path.parent(), path.file_name()) {
-                let opt = dir.with_file_name(format!(
-                    "{}-optimum",
-                    dir.file_name().unwrap_or_default().to_string_lossy()
-                ));
-                if let Ok(t) = std::fs::read_to_string(opt.join(file))
-                    && let Ok(v) = t.trim().parse::<f64>()
-                {
-                    k.optimum = Some(v);
-                }
-            }
-            Ok(vec![k])
+        let mut all = parse_any(&text, path)?;
+        if let [k] = all.as_mut_slice()
+            && k.optimum.is_none()
+        {
+            k.optimum = ortega_optimum(path);
         }
+        Ok(all)
     }
 
     /// Reads one instance: an Ortega file, or `file.csv#name` / the first block of a
     /// Pisinger file.
     pub fn read(path: &Path) -> Result<Knapsack> {
-        let s = path.to_string_lossy();
-        if let Some((file, name)) = s.rsplit_once('#') {
-            let all = Self::read_all(Path::new(file))?;
-            return all.into_iter().find(|k| k.name == name).ok_or_else(|| {
-                invalid(
-                    "knapsack instance",
-                    format!("{file} has no instance named `{name}`"),
-                )
-            });
-        }
-        let mut all = Self::read_all(path)?;
-        Ok(all.swap_remove(0))
+        let (file, name) = crate::open::split_fragment(path);
+        let all = Self::read_all(&file)?;
+        pick(all, &file, name.as_deref())
     }
+}
+
+/// The instance named `name` (or the first) of a file's instances.
+pub(crate) fn pick(all: Vec<Knapsack>, file: &Path, name: Option<&str>) -> Result<Knapsack> {
+    match name {
+        None => all.into_iter().next().ok_or_else(|| {
+            invalid(
+                "knapsack file",
+                format!("{} holds no instance", file.display()),
+            )
+        }),
+        Some(name) => {
+            let names: Vec<String> = all.iter().map(|k| k.name.clone()).collect();
+            all.into_iter().find(|k| k.name == name).ok_or_else(|| {
+                quboflow::Error::parse(
+                    file,
+                    0,
+                    format!(
+                        "expected an instance named `{name}`, found {} ({})",
+                        names.len(),
+                        names.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .into()
+            })
+        }
+    }
+}
+
+/// Parses a knapsack text by its content: Pisinger blocks when it opens with a name,
+/// otherwise an Ortega file.
+pub(crate) fn parse_any(text: &str, path: &Path) -> Result<Vec<Knapsack>> {
+    // Pisinger blocks open with a name line, then `n <count>`.
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let (first, second) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+    if first.parse::<f64>().is_err() && second.split_whitespace().next() == Some("n") {
+        parse_pisinger(text, path)
+    } else {
+        Ok(vec![parse_ortega(text, path)?])
+    }
+}
+
+/// The optimum of an Ortega file from its sibling `<dir>-optimum/<name>` file, if any.
+pub(crate) fn ortega_optimum(path: &Path) -> Option<f64> {
+    let (dir, file) = (path.parent()?, path.file_name()?);
+    let opt = dir.with_file_name(format!(
+        "{}-optimum",
+        dir.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    let t = std::fs::read_to_string(opt.join(file)).ok()?;
+    t.trim().parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// Whitespace tokens with their 1-based line numbers.
@@ -196,8 +228,9 @@ pub fn parse_ortega(text: &str, path: &Path) -> Result<Knapsack> {
     }
     let n = n_f as usize;
     let capacity = num(path, toks.get(1), "the capacity", last)?;
-    let mut values = Vec::with_capacity(n);
-    let mut weights = Vec::with_capacity(n);
+    // Room for what the file holds, not what its first line claims.
+    let mut values = Vec::with_capacity(n.min(toks.len() / 2));
+    let mut weights = Vec::with_capacity(n.min(toks.len() / 2));
     for i in 0..n {
         values.push(num(
             path,
@@ -267,12 +300,13 @@ pub fn parse_pisinger(text: &str, path: &Path) -> Result<Vec<Knapsack>> {
                 .strip_prefix(key)
                 .map(str::trim)
                 .ok_or_else(|| err(line, format!("expected `{key} <value>`, found `{l}`")))?;
-            v.parse::<f64>().map_err(|_| {
-                err(
+            match v.parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(x),
+                _ => Err(err(
                     line,
-                    format!("expected a number after `{key}`, found `{v}`"),
-                )
-            })
+                    format!("expected a finite number after `{key}`, found `{v}`"),
+                )),
+            }
         };
         let n = field(k + 1, "n")?;
         if n.fract() != 0.0 || !(1.0..=1e7).contains(&n) {
@@ -283,10 +317,17 @@ pub fn parse_pisinger(text: &str, path: &Path) -> Result<Vec<Knapsack>> {
         }
         let n = n as usize;
         let capacity = field(k + 2, "c")?;
+        if capacity < 0.0 || !capacity.is_finite() {
+            return Err(err(
+                lines[k + 2].0,
+                format!("expected a non-negative capacity, found {capacity}"),
+            ));
+        }
         let optimum = field(k + 3, "z")?;
-        let mut values = Vec::with_capacity(n);
-        let mut weights = Vec::with_capacity(n);
-        let mut x = Vec::with_capacity(n);
+        let room = n.min(lines.len());
+        let mut values = Vec::with_capacity(room);
+        let mut weights = Vec::with_capacity(room);
+        let mut x = Vec::with_capacity(room);
         for i in 0..n {
             let (line, l) = *lines.get(k + 5 + i).ok_or_else(|| {
                 err(
@@ -301,9 +342,12 @@ pub fn parse_pisinger(text: &str, path: &Path) -> Result<Vec<Knapsack>> {
                     format!("expected `id,profit,weight,x`, found `{l}`"),
                 ));
             }
-            let p = |s: &str, what: &str| {
-                s.parse::<f64>()
-                    .map_err(|_| err(line, format!("expected {what}, found `{s}`")))
+            let p = |s: &str, what: &str| match s.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+                _ => Err(err(
+                    line,
+                    format!("expected {what} (a non-negative number), found `{s}`"),
+                )),
             };
             values.push(p(f[1], "a profit")?);
             weights.push(p(f[2], "a weight")?);

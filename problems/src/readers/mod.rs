@@ -13,7 +13,8 @@ use std::path::Path;
 
 use crate::error::Result;
 
-/// Reads a whole text file, mapping failure to an error naming it.
+/// Reads a whole text file: UTF-8 checked (naming the line of a bad byte), a byte-order
+/// mark dropped.
 pub(crate) fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| quboflow::Error::io(path, e).into())
+    Ok(quboflow::io::read_text(path)?)
 }
