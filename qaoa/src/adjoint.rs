@@ -35,9 +35,10 @@ use crate::engine::{Angles, Engine};
 use crate::error::Result;
 use crate::gamma::gamma_step;
 use crate::kernel::{for_each_block, for_each_slab};
-use crate::memory::{available_memory, memory_for};
+use crate::memory::memory_for;
 use crate::real::Real;
 use crate::state::StateVector;
+use quboflow::memory::available_memory;
 
 /// Where the checkpoints of a gradient live: buffer 0 holds the start state; layer `l`
 /// (0-based) writes φ after the layer to `end(l)` and, with two high passes, φ after its low
@@ -433,7 +434,7 @@ impl std::ops::AddAssign for Sums {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::EngineOptions;
+    use crate::{Ansatz, EngineOptions};
     use quboflow::testing::random_qubo;
 
     /// Several high passes at a small n: 19 qubits with 3 (two passes: the first group's
@@ -453,13 +454,14 @@ mod tests {
                     low_memory_gradient: true,
                     ..Default::default()
                 };
-                Engine::<f64>::new(&q, &opts)
+                Engine::<f64>::with_options(&Ansatz::new(&q, &Default::default()).unwrap(), &opts)
                     .unwrap()
                     .gradient(&angles)
                     .unwrap()
             };
             for (bits, passes, checkpointed) in [(3, 2, true), (2, 3, false), (5, 1, true)] {
-                let mut engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
+                let mut engine =
+                    Engine::<f64>::new(&Ansatz::new(&q, &Default::default()).unwrap()).unwrap();
                 assert_eq!(engine.cost_model().has_table(), integer);
                 engine.high_bits = bits;
                 assert_eq!(engine.active_high_groups().len(), passes);
@@ -483,7 +485,7 @@ mod tests {
     #[test]
     fn checkpoints_stay_within_half_the_free_memory() {
         let q = random_qubo(16, 0.3, true, 9);
-        let engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
+        let engine = Engine::<f64>::new(&Ansatz::new(&q, &Default::default()).unwrap()).unwrap();
         // 1 MiB per statevector: a few layers fit anywhere, ten million layers nowhere.
         assert!(engine.checkpoint_layout(3).is_some());
         assert!(engine.checkpoint_layout(10_000_000).is_none());
@@ -492,7 +494,7 @@ mod tests {
     #[test]
     fn checkpoints_are_kept_for_the_next_call() {
         let q = random_qubo(16, 0.3, true, 9);
-        let engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
+        let engine = Engine::<f64>::new(&Ansatz::new(&q, &Default::default()).unwrap()).unwrap();
         let angles = Angles {
             gamma: vec![0.2, 0.3],
             beta: vec![0.4, 0.1],

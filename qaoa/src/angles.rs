@@ -103,19 +103,32 @@ pub fn regular_maxcut_degree(qubo: &Qubo) -> Option<usize> {
         .then_some(d)
 }
 
-/// The tabulated fixed angles for this model at depth `p`, in quboflow's convention
-/// (phase angle negated for minimisation, divided by the energy scale).
-pub fn fixed_angles(qubo: &Qubo, p: usize) -> Option<(Angles, f64)> {
+/// Tabulated fixed angles for one model and depth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixedAngles {
+    /// The angles in quboflow's convention (phase angle negated for minimisation, divided by
+    /// the energy scale).
+    pub angles: Angles,
+    /// The approximation ratio the table guarantees for this degree and depth.
+    pub guaranteed_ratio: f64,
+    /// The degree of the regular graph.
+    pub degree: usize,
+}
+
+/// The tabulated fixed angles (Wurtz–Lykov) for this model at depth `p`, when the model is
+/// Max-Cut of a regular graph whose (degree, p) is tabulated.
+pub fn fixed_angles(qubo: &Qubo, p: usize) -> Option<FixedAngles> {
     let d = regular_maxcut_degree(qubo)?;
     let row = fixed_angles::lookup(d, p)?;
     let w = energy_scale(qubo);
-    Some((
-        Angles {
+    Some(FixedAngles {
+        angles: Angles {
             gamma: row.gamma.iter().map(|g| -g / w).collect(),
             beta: row.beta.to_vec(),
         },
-        row.ratio,
-    ))
+        guaranteed_ratio: row.ratio,
+        degree: d,
+    })
 }
 
 /// TQA ramp angles at depth `p` with step `delta_t`, scaled by the energy scale `w`.

@@ -6,13 +6,12 @@
 //! `z = 1 − 2x` (bit 1 ↔ Z = −1) gives `e^{-iγE} = Π RZ(2γh_i) Π RZZ(2γJ_ij)` up to a global
 //! phase; the X mixer is `RX(2β)` per qubit; an XY hop is `RXX(θ)·RYY(θ)`.
 
-use quboflow::Qubo;
 use serde_json::json;
 
-use crate::engine::{Angles, Engine};
+use crate::ansatz::Ansatz;
+use crate::engine::Angles;
 use crate::error::{Error, Result};
 use crate::mixer::InitialState;
-use crate::real::Real;
 
 /// One gate; qubit k is QUBO variable k.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -98,17 +97,17 @@ pub struct Circuit {
 }
 
 impl Circuit {
-    /// The circuit of `engine`'s QAOA at `angles`.
-    pub fn qaoa<F: Real>(qubo: &Qubo, engine: &Engine<F>, angles: &Angles) -> Circuit {
-        let n = qubo.num_vars();
+    /// The circuit of `ansatz` at `angles`: no statevector is involved, so any size works.
+    pub fn qaoa(ansatz: &Ansatz, angles: &Angles) -> Circuit {
+        let n = ansatz.num_qubits();
         let mut gates = Vec::new();
-        let x_qubits = engine.x_qubits();
-        let grouped = !engine.xy_pairs().is_empty() || x_qubits.len() < n;
+        let x_qubits = ansatz.x_qubits();
+        let grouped = !ansatz.xy_pairs().is_empty() || x_qubits.len() < n;
         let mut preparation_included = true;
         if grouped {
-            match engine.initial_state_kind() {
+            match ansatz.initial_state() {
                 InitialState::Basis => {
-                    for q in engine.basis_ones() {
+                    for q in ansatz.basis_ones() {
                         gates.push(Gate::X(q));
                     }
                 }
@@ -116,21 +115,19 @@ impl Circuit {
             }
         }
         gates.extend(x_qubits.iter().map(|&q| Gate::H(q)));
-        let ising = qubo.to_ising();
         for (&g, &b) in angles.gamma.iter().zip(&angles.beta) {
-            // dimod's s = 2x − 1 is −z: h flips sign, J does not.
-            for (i, &h) in ising.h().iter().enumerate() {
+            for (i, &h) in ansatz.fields().iter().enumerate() {
                 if h != 0.0 {
-                    gates.push(Gate::Rz(i, -2.0 * g * h));
+                    gates.push(Gate::Rz(i, 2.0 * g * h));
                 }
             }
-            for (i, j, w) in ising.couplings().upper() {
+            for &(i, j, w) in ansatz.couplings() {
                 gates.push(Gate::Rzz(i, j, 2.0 * g * w));
             }
             gates.extend(x_qubits.iter().map(|&q| Gate::Rx(q, 2.0 * b)));
-            let steps = engine.trotter_steps();
+            let steps = ansatz.trotter_steps();
             for _ in 0..steps {
-                for &(a, c) in engine.xy_pairs() {
+                for &(a, c) in ansatz.xy_pairs() {
                     let t = b / steps as f64;
                     gates.push(Gate::Rxx(a, c, t));
                     gates.push(Gate::Ryy(a, c, t));

@@ -2,8 +2,7 @@
 
 use rayon::prelude::*;
 
-use quboflow::{Constraints, Qubo};
-
+use crate::ansatz::Ansatz;
 use crate::butterfly::{Rot, mix_block, mix_slab};
 use crate::cost::{CostModel, PhaseLayer};
 use crate::error::{Error, Result};
@@ -11,7 +10,7 @@ use crate::kernel::{
     HIGH_BITS, SPAN_BITS, for_each_block, for_each_slab, high_groups, rotate, turn_at,
 };
 use crate::memory::check_memory;
-use crate::mixer::{InitialState, MixerKind, MixerPlan};
+use crate::mixer::MixerPlan;
 use crate::real::Real;
 use crate::state::StateVector;
 
@@ -87,17 +86,9 @@ pub enum Parallelism {
 /// Qubits from which [`Parallelism::Auto`] uses threads (2^16 amplitudes = 1 MiB).
 pub const PARALLEL_THRESHOLD: usize = 16;
 
-/// Options of an [`Engine`].
-#[derive(Debug, Clone, Default)]
+/// How an [`Engine`] runs (what it simulates is the [`Ansatz`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct EngineOptions {
-    /// The mixer. Default: X.
-    pub mixer: MixerKind,
-    /// Groups for XY mixers and their start states. Default: none.
-    pub constraints: Option<Constraints>,
-    /// Trotter steps per XY layer. Default: 1 (0 is read as 1).
-    pub trotter_steps: usize,
-    /// Start state. Default: `Auto`.
-    pub initial_state: InitialState,
     /// Threading. Default: `Auto`.
     pub parallelism: Parallelism,
     /// Keep the adjoint gradient to two statevectors (φ is undone layer by layer alongside λ)
@@ -112,11 +103,11 @@ pub struct EngineOptions {
 ///
 /// ```
 /// use quboflow::QuboBuilder;
-/// use quboflow_qaoa::{Angles, Engine, EngineOptions};
+/// use quboflow_qaoa::{Angles, Ansatz, Engine};
 /// // Max-Cut of one edge as a QUBO: E = 2·x0·x1 − x0 − x1 (−1 when cut).
 /// let mut b = QuboBuilder::new(2);
 /// b.add_linear(0, -1.0).add_linear(1, -1.0).add_quadratic(0, 1, 2.0);
-/// let engine = Engine::<f64>::new(&b.build()?, &EngineOptions::default())?;
+/// let engine = Engine::<f64>::new(&Ansatz::new(&b.build()?, &Default::default())?)?;
 /// let angles = Angles { gamma: vec![-0.6155], beta: vec![0.3927] };
 /// let e = engine.expectation(&angles)?;
 /// assert!(e < -0.5 && e >= -1.0);
@@ -147,9 +138,15 @@ pub(crate) struct Scratch<F> {
 }
 
 impl<F: Real> Engine<F> {
-    /// Checks memory, then builds the cost diagonal (one streaming pass).
-    pub fn new(qubo: &Qubo, options: &EngineOptions) -> Result<Self> {
-        let n = qubo.num_vars();
+    /// The simulator of `ansatz` with default options: checks memory, then builds the cost
+    /// diagonal (one streaming pass).
+    pub fn new(ansatz: &Ansatz) -> Result<Self> {
+        Self::with_options(ansatz, &EngineOptions::default())
+    }
+
+    /// The simulator of `ansatz` with `options`.
+    pub fn with_options(ansatz: &Ansatz, options: &EngineOptions) -> Result<Self> {
+        let n = ansatz.num_qubits();
         if n == 0 {
             return Err(Error::InvalidParameter {
                 name: "qubo",
@@ -157,22 +154,15 @@ impl<F: Real> Engine<F> {
             });
         }
         check_memory(n, F::PRECISION, 1)?;
-        let plan = MixerPlan::new(
-            n,
-            options.mixer,
-            options.constraints.as_ref(),
-            options.trotter_steps.max(1),
-            options.initial_state,
-        )?;
         let parallel = match options.parallelism {
             Parallelism::Auto => n >= PARALLEL_THRESHOLD && rayon::current_num_threads() > 1,
             Parallelism::Serial => false,
             Parallelism::Parallel => true,
         };
-        let cost = CostModel::new(qubo, parallel);
+        let cost = CostModel::new(ansatz.qubo(), parallel);
         Ok(Engine {
             cost,
-            plan,
+            plan: ansatz.plan.clone(),
             n,
             parallel,
             low_memory_gradient: options.low_memory_gradient,
@@ -193,43 +183,9 @@ impl<F: Real> Engine<F> {
         &self.cost
     }
 
-    /// The mixer in use.
-    pub fn mixer(&self) -> MixerKind {
-        self.plan.kind
-    }
-
     /// Whether the parallel driver runs.
     pub fn is_parallel(&self) -> bool {
         self.parallel
-    }
-
-    /// The pair hops `(a, b)` of one Trotter step of the XY mixer (empty for X).
-    pub fn xy_pairs(&self) -> &[(usize, usize)] {
-        &self.plan.pairs
-    }
-
-    /// Trotter steps per XY layer.
-    pub fn trotter_steps(&self) -> usize {
-        self.plan.trotter_steps
-    }
-
-    /// The start state in use.
-    pub fn initial_state_kind(&self) -> InitialState {
-        self.plan.initial
-    }
-
-    /// Qubits set to 1 in the basis start state (the first k of each group).
-    pub fn basis_ones(&self) -> Vec<usize> {
-        self.plan
-            .groups
-            .iter()
-            .flat_map(|(vars, k)| vars[..*k].iter().copied())
-            .collect()
-    }
-
-    /// Qubits that receive `e^{-iβX}`.
-    pub fn x_qubits(&self) -> Vec<usize> {
-        (0..self.n).filter(|&q| self.plan.x_qubits[q]).collect()
     }
 
     /// The start state (|+⟩ⁿ, Dicke/W per group, or a feasible basis state).
@@ -280,6 +236,16 @@ impl<F: Real> Engine<F> {
     pub(crate) fn pooled_buffer(&self) -> StateVector<F> {
         let reused = self.pool.lock().ok().and_then(|mut p| p.pop());
         reused.unwrap_or_else(|| StateVector::zeroed(self.n))
+    }
+
+    /// Allocates the first pooled statevector and touches every page of it now, so the
+    /// first evaluation is not charged for the kernel zeroing fresh memory (on this VM the
+    /// first touch of 2 × 128 MiB at n = 24 took ≈ 340 ms, four layers' worth).
+    pub(crate) fn prefault(&self) {
+        if self.pooled() == 0 {
+            let s = self.initial_state();
+            self.recycle(s);
+        }
     }
 
     /// Statevectors waiting in the pool.

@@ -28,21 +28,28 @@
 //!
 //! # Pieces
 //!
+//! * [`Ansatz`]: the circuit family of one QUBO — Ising terms, mixer plan, start state — with
+//!   no 2ⁿ data; [`Circuit::qaoa`] writes it out as gates at any size.
+//! * [`Backend`]: where an ansatz runs, batches of angle sets per call; [`Statevector`] (the
+//!   local [`Engine`]) is the first implementation.
 //! * [`Engine`]: the simulator — cost diagonal ([`CostModel`], one streaming pass, phase
 //!   lookup table for integer costs), X mixer in cache-resident blocks with the phase fused
 //!   into the first sweep, XY ring/complete mixers on one-hot groups, exact adjoint gradient,
 //!   memory checked before allocating ([`memory_required`]).
-//! * [`Qaoa`]: the [`quboflow::Solver`] — initial angles ([`InitStrategy`]), optimisers
-//!   ([`OptimizerKind`]), sampling, and a report in `Info::extra`.
+//! * [`Qaoa`]: the [`quboflow::Solver`], driving any [`Backend`] — initial angles
+//!   ([`InitStrategy`]), optimisers ([`OptimizerKind`]), sampling, and a report in
+//!   `Info::extra`.
+
 //! * [`Circuit`]: the same circuit as gates, exported to OpenQASM 2 and 3.
 //!
 //! ```
 //! use quboflow::{QuboBuilder, RunControl, Solver};
-//! use quboflow_qaoa::{Angles, Engine, EngineOptions, Qaoa};
+//! use quboflow_qaoa::{Angles, Ansatz, Engine, Qaoa};
 //! let mut b = QuboBuilder::new(2);
 //! b.add_linear(0, -1.0).add_linear(1, -1.0).add_quadratic(0, 1, 2.0); // one Max-Cut edge
 //! let q = b.build()?;
-//! let e = Engine::<f64>::new(&q, &EngineOptions::default())?
+//! let e = Engine::<f64>::new(&Ansatz::new(&q, &Default::default())?)?
+
 //!     .expectation(&Angles { gamma: vec![-std::f64::consts::FRAC_PI_2], beta: vec![std::f64::consts::FRAC_PI_8] })?;
 //! assert!((e - -1.0).abs() < 1e-12); // p = 1 cuts a single edge with certainty
 //! let result = Qaoa { p: 1, ..Default::default() }.sample(&q, &RunControl::new().seed(1))?;
@@ -52,6 +59,8 @@
 
 mod adjoint;
 pub mod angles;
+mod ansatz;
+mod backend;
 pub(crate) mod butterfly;
 pub mod circuit;
 pub mod cost;
@@ -68,15 +77,17 @@ pub mod solver;
 pub mod state;
 mod two_state;
 
-pub use angles::InitStrategy;
+pub use angles::{FixedAngles, InitStrategy};
+pub use ansatz::{Ansatz, AnsatzOptions};
+pub use backend::{Backend, Measurement, Prepared, Statevector};
 pub use butterfly::{Isa, isa};
 pub use circuit::{Circuit, Gate, TwoQubitStyle};
 pub use cost::{CostModel, PhaseKind};
 pub use engine::{Angles, Engine, EngineOptions, PARALLEL_THRESHOLD, Parallelism};
 pub use error::{Error, Result};
-pub use memory::{MAX_QUBITS, available_memory, check_memory, memory_for, memory_required};
+pub use memory::{MAX_QUBITS, check_memory, memory_for, memory_required};
 pub use mixer::{InitialState, MixerKind};
 pub use optimize::OptimizerKind;
 pub use real::{Precision, Real};
-pub use solver::{Qaoa, QaoaReport};
+pub use solver::{MAX_P, Optimised, Qaoa, QaoaReport};
 pub use state::StateVector;

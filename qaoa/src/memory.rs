@@ -1,5 +1,7 @@
 //! Memory accounting: what a simulation needs, what the machine has, refusal before allocating.
 
+use quboflow::memory::available_memory;
+
 use crate::error::{Error, Result};
 use crate::real::Precision;
 
@@ -32,33 +34,6 @@ pub fn memory_for(n: usize, precision: Precision, states: u64) -> u64 {
         .saturating_mul(states)
         .saturating_add(index)
         .saturating_add(factors)
-}
-
-/// Bytes this process may still allocate: the smaller of the kernel's `MemAvailable` and the
-/// cgroup limit, or `QUBOFLOW_MEMORY_LIMIT` (bytes) when set. `None` when unknown.
-pub fn available_memory() -> Option<u64> {
-    if let Some(limit) = std::env::var("QUBOFLOW_MEMORY_LIMIT")
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-    {
-        return Some(limit);
-    }
-    let meminfo = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|text| {
-            text.lines()
-                .find(|l| l.starts_with("MemAvailable:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-                .map(|kb| kb * 1024)
-        });
-    let cgroup = std::fs::read_to_string("/sys/fs/cgroup/memory.max")
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    match (meminfo, cgroup) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 /// Refuses `n` qubits with `states` statevectors when they do not fit in memory.

@@ -57,6 +57,27 @@ pub enum InitialState {
     Basis,
 }
 
+impl InitialState {
+    /// The name used on the command line and in results.
+    pub fn name(self) -> &'static str {
+        match self {
+            InitialState::Auto => "auto",
+            InitialState::Basis => "basis",
+        }
+    }
+}
+
+impl std::str::FromStr for InitialState {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "auto" => Ok(InitialState::Auto),
+            "basis" => Ok(InitialState::Basis),
+            _ => Err(format!("unknown initial state `{s}` (auto, basis)")),
+        }
+    }
+}
+
 /// The resolved mixer of an engine: which qubits get X rotations and which pair hops follow.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct MixerPlan {

@@ -1,23 +1,28 @@
-//! `Qaoa`: QAOA on the local statevector engine as a quboflow [`Solver`].
+//! `Qaoa`: QAOA on any [`Backend`] (the local statevector by default) as a quboflow
+//! [`Solver`].
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::json;
 
-use quboflow::{Constraints, Info, Qubo, RunControl, SampleSet, Solver, Termination};
+use quboflow::{Info, Qubo, RunControl, Sample, SampleSet, Solver, Termination};
 
 use crate::angles::{self, InitStrategy};
-use crate::butterfly::isa;
+use crate::ansatz::{Ansatz, AnsatzOptions};
+use crate::backend::{Backend, Prepared, Statevector};
 use crate::circuit::Circuit;
-use crate::cost::PhaseKind;
-use crate::engine::{Angles, Engine, EngineOptions, Parallelism};
+use crate::engine::Angles;
 use crate::error::{Error, Result};
 use crate::mixer::{InitialState, MixerKind};
 use crate::optimize::{self, Objective, OptimizerKind};
-use crate::real::{Precision, Real};
 
-/// QAOA with `p` layers on the statevector simulator: choose initial angles, optimise ⟨C⟩,
-/// then draw `num_reads` bitstrings from the final state.
+/// Most layers a run may ask for: far beyond any useful depth, and it keeps the angle vectors
+/// and circuits of a mistyped `p` (`1e9`) from exhausting memory.
+pub const MAX_P: usize = 10_000;
+
+/// QAOA with `p` layers on a [`Backend`]: choose initial angles, optimise ⟨C⟩, then draw
+/// `num_reads` bitstrings from the final state.
 ///
 /// Convention: `|γ,β⟩ = Π_l e^{-iβ_l B} e^{-iγ_l C} |s⟩` with C the QUBO energy (offset
 /// included), qubit j = variable j; see the crate documentation for Qiskit/QOKit angles.
@@ -36,14 +41,13 @@ use crate::real::{Precision, Real};
 /// assert!(result.info.extra["expectation"].as_f64().unwrap() < -1.5);
 /// # Ok::<(), quboflow::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Qaoa {
-    /// Number of layers. Default 1.
+    /// Number of layers, 1 to [`MAX_P`]. Default 1.
     pub p: usize,
-    /// Mixer. Default X.
+    /// Mixer. Default X. The XY mixers take their one-hot / k-hot groups from the model's
+    /// [`quboflow::Constraints`] (an encoded instance carries them).
     pub mixer: MixerKind,
-    /// One-hot / k-hot groups for the XY mixers. Default none.
-    pub constraints: Option<Constraints>,
     /// Trotter steps per XY layer. Default 1.
     pub trotter_steps: usize,
     /// Start state. Default `Auto` (|+⟩ⁿ, or Dicke states for XY mixers).
@@ -62,10 +66,10 @@ pub struct Qaoa {
     pub max_evals: usize,
     /// Angles to use as they are, without optimising (`γ_1..γ_p`, `β_1..β_p`). Default none.
     pub angles: Option<Angles>,
-    /// Amplitude precision. Default complex128.
-    pub precision: Precision,
     /// Bitstrings drawn from the final state (shots). Default 1000.
     pub num_reads: usize,
+    /// Where the circuits run. Default the local [`Statevector`] simulator (complex128).
+    pub backend: Arc<dyn Backend>,
 }
 
 impl Default for Qaoa {
@@ -73,7 +77,6 @@ impl Default for Qaoa {
         Qaoa {
             p: 1,
             mixer: MixerKind::X,
-            constraints: None,
             trotter_steps: 1,
             initial_state: InitialState::Auto,
             init: InitStrategy::Auto,
@@ -82,10 +85,29 @@ impl Default for Qaoa {
             optimizer: OptimizerKind::Lbfgs,
             max_evals: 200,
             angles: None,
-            precision: Precision::Complex128,
             num_reads: 1000,
+            backend: Arc::new(Statevector::default()),
         }
     }
+}
+
+/// What the angle optimisation found, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Optimised {
+    /// The best angles.
+    pub angles: Angles,
+    /// ⟨C⟩ of every evaluation, in order.
+    pub history: Vec<f64>,
+    /// Evaluations of ⟨C⟩ (a gradient counts once).
+    pub evaluations: usize,
+    /// Of which gradient evaluations.
+    pub gradient_evaluations: usize,
+    /// The initial-angle strategy that ran (`auto` resolved, or `given`).
+    pub init: &'static str,
+    /// The guaranteed approximation ratio of tabulated fixed angles, when they were used.
+    pub fixed_angle_ratio: Option<f64>,
+    /// Why the optimisation stopped early, if it did.
+    pub stopped: Option<Termination>,
 }
 
 /// Everything a QAOA run found besides the samples (also stored in `Info::extra`).
@@ -127,23 +149,23 @@ pub struct QaoaReport {
 }
 
 impl Qaoa {
-    fn engine_options(&self) -> EngineOptions {
-        EngineOptions {
-            mixer: self.mixer,
-            constraints: self.constraints.clone(),
-            trotter_steps: self.trotter_steps,
-            initial_state: self.initial_state,
-            parallelism: Parallelism::Auto,
-            // Checkpoints when they fit; the gradient falls back to two states by itself.
-            low_memory_gradient: false,
-        }
+    /// The ansatz this solver runs on `qubo` (mixer groups from the model's constraints).
+    pub fn ansatz(&self, qubo: &Qubo) -> Result<Ansatz> {
+        Ansatz::new(
+            qubo,
+            &AnsatzOptions {
+                mixer: self.mixer,
+                trotter_steps: self.trotter_steps,
+                initial_state: self.initial_state,
+            },
+        )
     }
 
     fn check(&self) -> Result<()> {
-        if self.p == 0 {
+        if self.p == 0 || self.p > MAX_P {
             return Err(Error::InvalidParameter {
                 name: "p",
-                reason: "must be at least 1".into(),
+                reason: format!("must be between 1 and {MAX_P}, not {}", self.p),
             });
         }
         if self.num_reads == 0 {
@@ -156,6 +178,12 @@ impl Qaoa {
             return Err(Error::InvalidParameter {
                 name: "ramp_delta_t",
                 reason: "must be positive".into(),
+            });
+        }
+        if self.init == InitStrategy::Random && self.num_starts == 0 {
+            return Err(Error::InvalidParameter {
+                name: "num_starts",
+                reason: "random starts need at least one start".into(),
             });
         }
         if let Some(a) = &self.angles {
@@ -174,30 +202,14 @@ impl Qaoa {
     /// Runs QAOA and returns the samples and the report (the `Solver` impl wraps this).
     pub fn run(&self, qubo: &Qubo, ctl: &RunControl) -> Result<(SampleSet, QaoaReport)> {
         self.check()?;
-        match self.precision {
-            Precision::Complex128 => self.run_with::<f64>(qubo, ctl),
-            Precision::Complex64 => self.run_with::<f32>(qubo, ctl),
-        }
-    }
-
-    fn run_with<F: Real>(&self, qubo: &Qubo, ctl: &RunControl) -> Result<(SampleSet, QaoaReport)> {
         let t0 = Instant::now();
         let seed = ctl.resolve_seed();
+        let ansatz = self.ansatz(qubo)?;
+        let prepared = self.backend.prepare(&ansatz)?;
         if self.optimizer == OptimizerKind::Lbfgs && self.angles.is_none() && self.max_evals > 0 {
-            // Say so before any work: the gradient needs a second statevector. (When even one
-            // does not fit, the plain out-of-memory error below says so.)
-            crate::memory::check_memory(qubo.num_vars(), F::PRECISION, 1)?;
-            crate::memory::check_memory(qubo.num_vars(), F::PRECISION, 2).map_err(|e| match e {
-                Error::OutOfMemory { .. } => Error::InvalidParameter {
-                    name: "optimizer",
-                    reason: format!(
-                        "{e}; lbfgs uses the adjoint gradient, which keeps at least two statevectors (more, for speed, only where they fit): choose cobyla, nelder-mead or spsa (one statevector) or complex64"
-                    ),
-                },
-                e => e,
-            })?;
+            // Say so before any work when the gradient cannot run here.
+            prepared.gradient_support()?;
         }
-        let engine = Engine::<F>::new(qubo, &self.engine_options())?;
         let pre_ns = t0.elapsed().as_nanos() as u64;
         let t1 = Instant::now();
         // Progress counts evaluations over every optimisation the strategy runs.
@@ -207,74 +219,80 @@ impl Qaoa {
             _ => 1,
         };
         let clock = ctl.start((self.max_evals.max(1) * runs) as u64);
-        let (angles, history, evals, grad_evals, init_used, ratio, stop) =
-            self.optimise(&engine, qubo, &clock, seed)?;
-        let t_state = Instant::now();
-        let state = engine.state(&angles)?;
-        let layer_ms = t_state.elapsed().as_secs_f64() * 1e3 / angles.depth() as f64;
-        let expectation = engine.expectation_of(&state);
-        let (c_min, c_max) = engine.cost_range_of(&state);
-        let approximation_ratio = if c_max > c_min {
-            ((c_max - expectation) / (c_max - c_min)).clamp(0.0, 1.0)
-        } else {
-            1.0
-        };
-        let draws = state.sample(self.num_reads, quboflow::control::derive_seed(seed, 1));
+        let opt = self.optimise(prepared.as_ref(), qubo, &clock, seed)?;
+        let angles = opt.angles.clone();
+        let measured = prepared
+            .sample(
+                std::slice::from_ref(&angles),
+                self.num_reads,
+                quboflow::control::derive_seed(seed, 1),
+            )?
+            .pop()
+            .ok_or(Error::InvalidParameter {
+                name: "backend",
+                reason: "returned no measurement".into(),
+            })?;
         let n = qubo.num_vars();
-        let samples = draws.into_iter().map(|x| {
-            let bits: Vec<u8> = (0..n).map(|k| (x >> k & 1) as u8).collect();
-            let e = qubo.energy(&bits);
-            (bits, e)
-        });
+        let rows: Vec<Sample> = measured
+            .counts
+            .iter()
+            .map(|(bits, count)| Sample {
+                energy: qubo.energy(bits),
+                sample: bits.clone(),
+                num_occurrences: *count,
+            })
+            .collect();
         let sampling_ns = t1.elapsed().as_nanos() as u64;
         let t2 = Instant::now();
-        let mut info = Info::new("qaoa", self.params(), seed);
         let mut set =
-            SampleSet::from_samples(n, samples, Info::new("qaoa", serde_json::Value::Null, seed));
+            SampleSet::from_rows(n, rows, Info::new("qaoa", serde_json::Value::Null, seed));
+        let expectation = measured.expectation;
         let probability_of_best = set
             .first()
-            .map(|s| {
-                state.probability(
-                    s.sample
-                        .iter()
-                        .enumerate()
-                        .map(|(k, &b)| (b as usize) << k)
-                        .sum(),
-                )
+            .and_then(|best| {
+                let k = measured
+                    .counts
+                    .iter()
+                    .position(|(b, _)| *b == best.sample)?;
+                match &measured.probabilities {
+                    Some(p) => p.get(k).copied(),
+                    // Estimated from the shots where the backend knows no probabilities.
+                    None => Some(best.num_occurrences as f64 / self.num_reads as f64),
+                }
             })
             .unwrap_or(0.0);
-        let circuit = Circuit::qaoa(qubo, &engine, &angles);
-        let kernel = json!({
-            "isa": isa().name(),
-            "phase": match engine.cost_model().phase_kind() {
-                PhaseKind::Table { levels, index_bytes } => format!("table ({levels} levels, u{})", 8 * index_bytes),
-                PhaseKind::Factored => "factored".to_string(),
-            },
-            "parallel": engine.is_parallel(),
-            "precision": F::PRECISION.name(),
-        });
+        let cost_range = measured.cost_range.unwrap_or([f64::NAN, f64::NAN]);
+        let approximation_ratio = match measured.cost_range {
+            Some([lo, hi]) if hi > lo => ((hi - expectation) / (hi - lo)).clamp(0.0, 1.0),
+            _ => 1.0,
+        };
+        let circuit = Circuit::qaoa(&ansatz, &angles);
         let report = QaoaReport {
             p: angles.depth(),
             angles: angles.clone(),
             expectation,
-            history,
-            evaluations: evals,
-            gradient_evaluations: grad_evals,
-            init: init_used.to_string(),
-            fixed_angle_ratio: ratio,
+            history: opt.history,
+            evaluations: opt.evaluations,
+            gradient_evaluations: opt.gradient_evaluations,
+            init: opt.init.to_string(),
+            fixed_angle_ratio: opt.fixed_angle_ratio,
             probability_of_best,
-            cost_range: [c_min, c_max],
+            cost_range,
             approximation_ratio,
             circuit: circuit.size_json(),
-            kernel,
-            layer_ms,
+            kernel: prepared.describe(),
+            layer_ms: measured.layer_ms.unwrap_or(f64::NAN),
             circuit_ir: circuit,
         };
+        let mut info = Info::new("qaoa", self.params(), seed);
         info.extra = serde_json::to_value(&report).unwrap_or_default();
-        info.termination = stop.unwrap_or(Termination::Completed);
-        info.counters.insert("evaluations".into(), evals as u64);
+        info.termination = opt.stopped.unwrap_or(Termination::Completed);
         info.counters
-            .insert("gradient_evaluations".into(), grad_evals as u64);
+            .insert("evaluations".into(), opt.evaluations as u64);
+        info.counters.insert(
+            "gradient_evaluations".into(),
+            opt.gradient_evaluations as u64,
+        );
         info.counters.insert("reads".into(), self.num_reads as u64);
         info.timing.preprocessing_ns = pre_ns;
         info.timing.sampling_ns = sampling_ns;
@@ -283,33 +301,26 @@ impl Qaoa {
         Ok((set, report))
     }
 
-    #[allow(clippy::type_complexity)]
-    fn optimise<F: Real>(
+    /// Chooses the initial angles and optimises ⟨C⟩ on `backend`.
+    fn optimise(
         &self,
-        engine: &Engine<F>,
+        backend: &dyn Prepared,
         qubo: &Qubo,
         clock: &quboflow::RunClock,
         seed: u64,
-    ) -> Result<(
-        Angles,
-        Vec<f64>,
-        usize,
-        usize,
-        &'static str,
-        Option<f64>,
-        Option<Termination>,
-    )> {
+    ) -> Result<Optimised> {
         let w = angles::energy_scale(qubo);
-        let value = |x: &[f64]| -> Result<f64> { engine.expectation(&Angles::from_flat(x)?) };
-        let gradient =
-            |x: &[f64]| -> Result<(f64, Vec<f64>)> { engine.gradient(&Angles::from_flat(x)?) };
+        let one = |a: Angles| -> Result<f64> { first(backend.expectations(&[a])?) };
+        let one_grad = |a: Angles| -> Result<(f64, Vec<f64>)> { first(backend.gradients(&[a])?) };
+        let value = |x: &[f64]| -> Result<f64> { one(Angles::from_flat(x)?) };
+        let gradient = |x: &[f64]| -> Result<(f64, Vec<f64>)> { one_grad(Angles::from_flat(x)?) };
         let mut history = Vec::new();
         let (mut evals, mut grads) = (0, 0);
         let mut stop = None;
         // One optimisation from `x0`; returns the best point.
         let mut run = |x0: Vec<f64>,
                        value: &dyn Fn(&[f64]) -> Result<f64>,
-                       gradient: &dyn Fn(&[f64]) -> Result<(f64, Vec<f64>)>,
+                       gradient: optimize::GradientFn<'_>,
                        stream: u64|
          -> Result<(Vec<f64>, f64)> {
             let obj = Objective::new(value, gradient, clock, self.max_evals.max(1));
@@ -338,15 +349,15 @@ impl Qaoa {
         };
 
         if let Some(a) = &self.angles {
-            return Ok((
-                a.clone(),
-                vec![engine.expectation(a)?],
-                1,
-                0,
-                "given",
-                None,
-                None,
-            ));
+            return Ok(Optimised {
+                angles: a.clone(),
+                history: vec![one(a.clone())?],
+                evaluations: 1,
+                gradient_evaluations: 0,
+                init: "given",
+                fixed_angle_ratio: None,
+                stopped: None,
+            });
         }
         let p = self.p;
         let strategy = match self.init {
@@ -357,14 +368,14 @@ impl Qaoa {
         let mut ratio = None;
         let best = match strategy {
             InitStrategy::Fixed => {
-                let (a, r) = angles::fixed_angles(qubo, p).ok_or(Error::InvalidParameter {
+                let fixed = angles::fixed_angles(qubo, p).ok_or(Error::InvalidParameter {
                     name: "init",
                     reason: format!(
                         "fixed angles exist only for Max-Cut on regular graphs with tabulated (degree, p); this model is not one (or p = {p} is not tabulated)"
                     ),
                 })?;
-                ratio = Some(r);
-                run(a.to_flat(), &value, &gradient, 0)?.0
+                ratio = Some(fixed.guaranteed_ratio);
+                run(fixed.angles.to_flat(), &value, &gradient, 0)?.0
             }
             InitStrategy::Ramp | InitStrategy::Auto => {
                 run(
@@ -427,11 +438,10 @@ impl Qaoa {
                     }
                     let q = depth;
                     let fv = |z: &[f64]| -> Result<f64> {
-                        engine.expectation(&angles::fourier_angles(&z[..q], &z[q..], depth))
+                        one(angles::fourier_angles(&z[..q], &z[q..], depth))
                     };
                     let fg = |z: &[f64]| -> Result<(f64, Vec<f64>)> {
-                        let (e, g) =
-                            engine.gradient(&angles::fourier_angles(&z[..q], &z[q..], depth))?;
+                        let (e, g) = one_grad(angles::fourier_angles(&z[..q], &z[q..], depth))?;
                         Ok((e, angles::fourier_gradient(&g, q, depth)))
                     };
                     let z0: Vec<f64> = u.iter().chain(&v).copied().collect();
@@ -446,9 +456,24 @@ impl Qaoa {
                 x
             }
         };
-        let angles = Angles::from_flat(&best)?;
-        Ok((angles, history, evals, grads, strategy.name(), ratio, stop))
+        Ok(Optimised {
+            angles: Angles::from_flat(&best)?,
+            history,
+            evaluations: evals,
+            gradient_evaluations: grads,
+            init: strategy.name(),
+            fixed_angle_ratio: ratio,
+            stopped: stop,
+        })
     }
+}
+
+/// The one answer of a one-element batch.
+fn first<T>(batch: Vec<T>) -> Result<T> {
+    batch.into_iter().next().ok_or(Error::InvalidParameter {
+        name: "backend",
+        reason: "returned no result for an angle set".into(),
+    })
 }
 
 /// A run ended by the time limit or the cancel flag.
@@ -476,9 +501,9 @@ impl Solver for Qaoa {
             "optimizer": self.optimizer.name(),
             "max_evals": self.max_evals,
             "angles": self.angles.as_ref().map(Angles::to_flat),
-            "precision": self.precision.name(),
             "num_reads": self.num_reads,
-            "constraints": self.constraints.as_ref().map(|c| c.groups().count()),
+            "backend": self.backend.name(),
+            "backend_params": self.backend.params(),
         })
     }
 

@@ -1,11 +1,13 @@
 //! The exported OpenQASM, parsed back and run gate by gate on a plain simulator, gives the
 //! fast engine's state (up to a global phase).
 
+mod common;
+
+use common::{Setup, ansatz, engine};
+
 use quboflow::testing::random_qubo;
 use quboflow::{Constraints, Qubo};
-use quboflow_qaoa::{
-    Angles, Circuit, Engine, EngineOptions, InitialState, MixerKind, Parallelism, TwoQubitStyle,
-};
+use quboflow_qaoa::{Angles, Circuit, InitialState, MixerKind, Parallelism, TwoQubitStyle};
 
 type C = (f64, f64);
 
@@ -102,10 +104,10 @@ fn simulate(qasm: &str, n: usize) -> Vec<C> {
     psi
 }
 
-fn overlap(q: &Qubo, opts: &EngineOptions, angles: &Angles) -> (f64, String) {
-    let engine = Engine::<f64>::new(q, opts).unwrap();
+fn overlap(q: &Qubo, opts: &Setup, angles: &Angles) -> (f64, String) {
+    let engine = engine::<f64>(q, opts).unwrap();
     let state = engine.state(angles).unwrap();
-    let circuit = Circuit::qaoa(q, &engine, angles);
+    let circuit = Circuit::qaoa(&ansatz(q, opts).unwrap(), angles);
     let qasm = circuit.to_qasm2(TwoQubitStyle::Expanded).unwrap();
     let psi = simulate(&qasm, q.num_vars());
     let mut dot = (0.0, 0.0);
@@ -126,7 +128,7 @@ fn exported_x_mixer_circuit_matches_the_engine() {
             gamma: vec![0.21, -0.37],
             beta: vec![0.45, 0.12],
         };
-        let (ov, _) = overlap(&q, &EngineOptions::default(), &a);
+        let (ov, _) = overlap(&q, &Setup::default(), &a);
         assert!((ov - 1.0).abs() < 1e-10, "n={n}: |<engine|circuit>| = {ov}");
     }
 }
@@ -142,7 +144,7 @@ fn wide_low_pass_matches_the_exported_circuit() {
             beta: vec![0.45, 0.12],
         };
         for parallelism in [Parallelism::Serial, Parallelism::Parallel] {
-            let opts = EngineOptions {
+            let opts = Setup {
                 parallelism,
                 ..Default::default()
             };
@@ -164,7 +166,7 @@ fn assert_xy_circuits_match(q: &Qubo, one_hot: Vec<Vec<usize>>, trotter_steps: O
         ..Default::default()
     };
     for mixer in [MixerKind::XyRing, MixerKind::XyComplete] {
-        let mut opts = EngineOptions {
+        let mut opts = Setup {
             mixer,
             constraints: Some(c.clone()),
             initial_state: InitialState::Basis,
@@ -194,12 +196,11 @@ fn exported_xy_circuit_matches_the_engine() {
 #[test]
 fn qasm_texts_are_well_formed() {
     let q = random_qubo(4, 1.0, true, 5);
-    let engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
     let a = Angles {
         gamma: vec![0.1],
         beta: vec![0.2],
     };
-    let c = Circuit::qaoa(&q, &engine, &a);
+    let c = Circuit::qaoa(&ansatz(&q, &Setup::default()).unwrap(), &a);
     let q2 = c.to_qasm2(TwoQubitStyle::Declared).unwrap();
     assert!(q2.starts_with("OPENQASM 2.0;\ninclude \"qelib1.inc\";"));
     assert!(q2.contains("gate qf_rzz(theta) a,b { cx a,b; rz(theta) b; cx a,b; }"));
@@ -217,15 +218,40 @@ fn qasm_texts_are_well_formed() {
         one_hot: vec![vec![0, 1]],
         ..Default::default()
     };
-    let opts = EngineOptions {
+    let opts = Setup {
         mixer: MixerKind::XyRing,
         constraints: Some(cons),
         ..Default::default()
     };
-    let e = Engine::<f64>::new(&q, &opts).unwrap();
+    let xy = ansatz(&q, &opts).unwrap();
     assert!(
-        Circuit::qaoa(&q, &e, &a)
+        Circuit::qaoa(&xy, &a)
             .to_qasm2(TwoQubitStyle::Declared)
             .is_err()
     );
+    // The basis start is X gates: that exports.
+    assert!(
+        Circuit::qaoa(&xy.with_basis_start(), &a)
+            .to_qasm2(TwoQubitStyle::Declared)
+            .is_ok()
+    );
+}
+
+#[test]
+fn a_200_qubit_ansatz_exports_without_a_statevector() {
+    // Far beyond any statevector: the circuit comes from the ansatz alone.
+    let q = random_qubo(200, 0.05, true, 8);
+    let a = Angles {
+        gamma: vec![0.1, 0.2],
+        beta: vec![0.3, 0.4],
+    };
+    let ansatz = ansatz(&q, &Setup::default()).unwrap();
+    let c = Circuit::qaoa(&ansatz, &a);
+    let text = c.to_qasm3(TwoQubitStyle::Declared).unwrap();
+    assert!(text.contains("qubit[200] q;"));
+    // Two layers: one RZZ per coupling and one RX per qubit each.
+    assert_eq!(c.two_qubit_gates(), 2 * q.num_interactions());
+    assert_eq!(text.matches("rx(").count(), 2 * 200);
+    // The engine refuses it cleanly.
+    assert!(engine::<f64>(&q, &Setup::default()).is_err());
 }

@@ -3,11 +3,13 @@
 //! scaling on the vector), energies from `Qubo::energy`. Nothing here shares code with the
 //! engine's kernels.
 
+mod common;
+
+use common::{Setup, ansatz, engine};
+
 use quboflow::testing::random_qubo;
 use quboflow::{Constraints, KHot, Qubo};
-use quboflow_qaoa::{
-    Angles, Engine, EngineOptions, InitialState, MixerKind, Parallelism, Real, StateVector,
-};
+use quboflow_qaoa::{Angles, InitialState, MixerKind, Parallelism, Real, StateVector};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct C(f64, f64);
@@ -208,7 +210,7 @@ fn check_x<F: Real>(tol: f64) {
         for integer in [true, false] {
             let q = random_qubo(n, 0.5, integer, 100 + n as u64);
             let a = angles(2, n as u64);
-            let engine = Engine::<F>::new(&q, &EngineOptions::default()).unwrap();
+            let engine = engine::<F>(&q, &Setup::default()).unwrap();
             let s = engine.state(&a).unwrap();
             let r = Reference::new(&q, &(0..n).collect::<Vec<_>>(), &[], 1);
             let v = r.run(r.plus_state(), &a);
@@ -274,7 +276,7 @@ fn check_xy<F: Real>(tol: f64) {
     let n = q.num_vars();
     for mixer in [MixerKind::XyRing, MixerKind::XyComplete] {
         for (initial, trotter) in [(InitialState::Auto, 1), (InitialState::Basis, 2)] {
-            let opts = EngineOptions {
+            let opts = Setup {
                 mixer,
                 constraints: Some(c.clone()),
                 trotter_steps: trotter,
@@ -282,12 +284,13 @@ fn check_xy<F: Real>(tol: f64) {
                 parallelism: Parallelism::Auto,
                 ..Default::default()
             };
-            let engine = Engine::<F>::new(&q, &opts).unwrap();
+            let engine = engine::<F>(&q, &opts).unwrap();
             let groups: Vec<(Vec<usize>, usize)> =
                 c.groups().map(|(v, k)| (v.to_vec(), k)).collect();
-            let free = engine.x_qubits();
+            let plan = ansatz(&q, &opts).unwrap();
+            let free = plan.x_qubits();
             assert_eq!(free, vec![8]);
-            let r = Reference::new(&q, &free, engine.xy_pairs(), trotter);
+            let r = Reference::new(&q, &free, plan.xy_pairs(), trotter);
             let a = angles(2, 5);
             let v = r.run(
                 dense_start(n, &groups, &free, initial == InitialState::Basis),
@@ -325,9 +328,9 @@ fn xy_mixers_match_dense_exponentials_complex64() {
 #[test]
 fn ring_and_complete_pairs_are_as_documented() {
     let (q, c) = grouped_model();
-    let ring = Engine::<f64>::new(
+    let ring = ansatz(
         &q,
-        &EngineOptions {
+        &Setup {
             mixer: MixerKind::XyRing,
             constraints: Some(c.clone()),
             ..Default::default()
@@ -338,9 +341,9 @@ fn ring_and_complete_pairs_are_as_documented() {
         ring.xy_pairs(),
         &[(0, 1), (2, 0), (1, 2), (3, 5), (4, 3), (5, 4), (6, 7)]
     );
-    let complete = Engine::<f64>::new(
+    let complete = ansatz(
         &q,
-        &EngineOptions {
+        &Setup {
             mixer: MixerKind::XyComplete,
             constraints: Some(c),
             ..Default::default()
@@ -356,9 +359,9 @@ fn ring_and_complete_pairs_are_as_documented() {
 #[test]
 fn xy_without_groups_is_refused() {
     let q = random_qubo(4, 0.5, true, 1);
-    let err = Engine::<f64>::new(
+    let err = engine::<f64>(
         &q,
-        &EngineOptions {
+        &Setup {
             mixer: MixerKind::XyRing,
             ..Default::default()
         },

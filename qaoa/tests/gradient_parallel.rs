@@ -1,11 +1,15 @@
 //! Adjoint gradient against central finite differences; parallel driver against serial.
 
+mod common;
+
+use common::{Setup, engine};
+
 use quboflow::testing::random_qubo;
 use quboflow::{Constraints, Qubo};
-use quboflow_qaoa::{Angles, Engine, EngineOptions, MixerKind, Parallelism};
+use quboflow_qaoa::{Angles, MixerKind, Parallelism};
 
-fn check_gradient(q: &Qubo, opts: &EngineOptions, angles: &Angles, tol: f64) {
-    let engine = Engine::<f64>::new(q, opts).unwrap();
+fn check_gradient(q: &Qubo, opts: &Setup, angles: &Angles, tol: f64) {
+    let engine = engine::<f64>(q, opts).unwrap();
     let (e, grad) = engine.gradient(angles).unwrap();
     let e0 = engine.expectation(angles).unwrap();
     assert!(
@@ -54,7 +58,7 @@ fn adjoint_gradient_matches_finite_differences_x_mixer() {
         let q = random_qubo(n, 0.4, integer, 900 + n as u64);
         // Both gradient forms: checkpoints (the default) and two states.
         for low_memory_gradient in [false, true] {
-            let opts = EngineOptions {
+            let opts = Setup {
                 low_memory_gradient,
                 ..Default::default()
             };
@@ -74,15 +78,12 @@ fn checkpointed_and_two_state_gradients_agree() {
     for (integer, parallelism) in [(true, Parallelism::Serial), (false, Parallelism::Parallel)] {
         let q = random_qubo(19, 0.2, integer, 77);
         let run = |low_memory_gradient| {
-            let opts = EngineOptions {
+            let opts = Setup {
                 low_memory_gradient,
                 parallelism,
                 ..Default::default()
             };
-            Engine::<f64>::new(&q, &opts)
-                .unwrap()
-                .gradient(&angles)
-                .unwrap()
+            engine::<f64>(&q, &opts).unwrap().gradient(&angles).unwrap()
         };
         let (e_ck, g_ck) = run(false);
         let (e_two, g_two) = run(true);
@@ -97,16 +98,16 @@ fn checkpointed_and_two_state_gradients_agree() {
 #[test]
 fn complex64_gradient_follows_complex128() {
     let q = random_qubo(12, 0.4, false, 12);
-    let (e64, g64) = Engine::<f64>::new(&q, &EngineOptions::default())
+    let (e64, g64) = engine::<f64>(&q, &Setup::default())
         .unwrap()
         .gradient(&angles3())
         .unwrap();
     for low_memory_gradient in [false, true] {
-        let opts = EngineOptions {
+        let opts = Setup {
             low_memory_gradient,
             ..Default::default()
         };
-        let (e32, g32) = Engine::<f32>::new(&q, &opts)
+        let (e32, g32) = engine::<f32>(&q, &opts)
             .unwrap()
             .gradient(&angles3())
             .unwrap();
@@ -126,7 +127,7 @@ fn adjoint_gradient_matches_finite_differences_xy_mixers() {
         ..Default::default()
     };
     for mixer in [MixerKind::XyRing, MixerKind::XyComplete] {
-        let opts = EngineOptions {
+        let opts = Setup {
             mixer,
             constraints: Some(c.clone()),
             trotter_steps: 2,
@@ -142,11 +143,11 @@ fn parallel_equals_serial_above_the_threshold() {
     for integer in [true, false] {
         let q = random_qubo(19, 0.2, integer, 5);
         let run = |par| {
-            let opts = EngineOptions {
+            let opts = Setup {
                 parallelism: par,
                 ..Default::default()
             };
-            let engine = Engine::<f64>::new(&q, &opts).unwrap();
+            let engine = engine::<f64>(&q, &opts).unwrap();
             let state = engine.state(&angles3()).unwrap();
             let e = engine.expectation_of(&state);
             let (eg, grad) = engine.gradient(&angles3()).unwrap();
@@ -172,7 +173,7 @@ fn parallel_equals_serial_above_the_threshold() {
 #[test]
 fn bad_angles_are_refused() {
     let q = random_qubo(3, 0.5, true, 1);
-    let engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
+    let engine = engine::<f64>(&q, &Setup::default()).unwrap();
     assert!(Angles::from_flat(&[0.1, 0.2, 0.3]).is_err());
     let nan = Angles {
         gamma: vec![f64::NAN],
@@ -195,7 +196,7 @@ fn bad_angles_are_refused() {
 #[test]
 fn sampling_follows_the_probabilities() {
     let q = random_qubo(6, 0.5, true, 3);
-    let engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
+    let engine = engine::<f64>(&q, &Setup::default()).unwrap();
     let state = engine.state(&angles3()).unwrap();
     let shots = 200_000;
     let draws = state.sample(shots, 42);
@@ -227,11 +228,11 @@ fn energy_fused_into_the_last_sweep_equals_a_separate_pass() {
     ] {
         let q = random_qubo(n, density, integer, 70 + n as u64);
         for par in [Parallelism::Serial, Parallelism::Parallel] {
-            let opts = EngineOptions {
+            let opts = Setup {
                 parallelism: par,
                 ..Default::default()
             };
-            let engine = Engine::<f64>::new(&q, &opts).unwrap();
+            let engine = engine::<f64>(&q, &opts).unwrap();
             let fused = engine.expectation(&angles3()).unwrap();
             let state = engine.state(&angles3()).unwrap();
             let separate = engine.expectation_of(&state);

@@ -2,10 +2,17 @@
 
 use quboflow::testing::{KitOptions, check_solver, random_qubo};
 use quboflow::{Constraints, QuboBuilder, RunControl, Solver};
+use std::sync::Arc;
+
 use quboflow_qaoa::{
-    Angles, Engine, EngineOptions, InitStrategy, InitialState, MixerKind, OptimizerKind, Precision,
-    Qaoa,
+    Angles, Ansatz, Engine, InitStrategy, InitialState, MixerKind, OptimizerKind, Precision, Qaoa,
+    Statevector,
 };
+
+/// The default engine of `q` in precision `F`.
+fn engine<F: quboflow_qaoa::Real>(q: &quboflow::Qubo) -> Engine<F> {
+    Engine::<F>::new(&Ansatz::new(q, &Default::default()).unwrap()).unwrap()
+}
 
 /// Max-Cut of a graph as a QUBO (energy = −cut).
 fn maxcut(n: usize, edges: &[(usize, usize)]) -> quboflow::Qubo {
@@ -117,8 +124,7 @@ fn lbfgs_reaches_the_p1_optimum_of_a_regular_graph() {
     };
     let (_, r1) = opt.run(&q, &RunControl::new().seed(1)).unwrap();
     assert!(r1.expectation <= r0.expectation + 1e-12);
-    let engine = Engine::<f64>::new(&q, &EngineOptions::default()).unwrap();
-    let (_, g) = engine.gradient(&r1.angles).unwrap();
+    let (_, g) = engine::<f64>(&q).gradient(&r1.angles).unwrap();
     assert!(
         g.iter().all(|x| x.abs() < 1e-4),
         "gradient at the optimum {g:?}"
@@ -172,10 +178,7 @@ fn given_angles_are_evaluated_not_optimised() {
     };
     let (_, report) = solver.run(&q, &RunControl::new().seed(1)).unwrap();
     assert_eq!(report.angles, angles);
-    let e = Engine::<f64>::new(&q, &EngineOptions::default())
-        .unwrap()
-        .expectation(&angles)
-        .unwrap();
+    let e = engine::<f64>(&q).expectation(&angles).unwrap();
     assert_eq!(report.expectation, e);
     let wrong = Qaoa {
         p: 2,
@@ -201,6 +204,8 @@ fn xy_mixer_samples_stay_feasible() {
         one_hot: vec![vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8]],
         ..Default::default()
     };
+    // The groups travel with the model; the solver reads them from it.
+    let q = q.with_constraints(c.clone()).unwrap();
     for (mixer, initial) in [
         (MixerKind::XyRing, InitialState::Auto),
         (MixerKind::XyComplete, InitialState::Basis),
@@ -209,7 +214,6 @@ fn xy_mixer_samples_stay_feasible() {
             p: 2,
             mixer,
             initial_state: initial,
-            constraints: Some(c.clone()),
             num_reads: 500,
             max_evals: 40,
             ..Default::default()
@@ -227,14 +231,8 @@ fn xy_mixer_samples_stay_feasible() {
 
 /// ⟨C⟩ in complex64 within 1e-4 (relative) of complex128.
 fn assert_complex64_follows(q: &quboflow::Qubo, a: &Angles) {
-    let e64 = Engine::<f64>::new(q, &EngineOptions::default())
-        .unwrap()
-        .expectation(a)
-        .unwrap();
-    let e32 = Engine::<f32>::new(q, &EngineOptions::default())
-        .unwrap()
-        .expectation(a)
-        .unwrap();
+    let e64 = engine::<f64>(q).expectation(a).unwrap();
+    let e32 = engine::<f32>(q).expectation(a).unwrap();
     assert!(
         (e64 - e32).abs() < 1e-4 * (1.0 + e64.abs()),
         "n={}: complex64 {e32} vs complex128 {e64}",
@@ -262,7 +260,10 @@ fn complex64_agrees_with_complex128() {
     let solver = Qaoa {
         p: 2,
         angles: Some(a),
-        precision: Precision::Complex64,
+        backend: Arc::new(Statevector {
+            precision: Precision::Complex64,
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let set = solver.sample(&q, &RunControl::new().seed(1)).unwrap();
@@ -355,10 +356,10 @@ fn approximation_ratio_is_taken_over_the_reachable_states() {
         one_hot: vec![vec![0, 1, 2], vec![3, 4, 5]],
         ..Default::default()
     };
+    let q = q.with_constraints(c.clone()).unwrap();
     let set = Qaoa {
         p: 1,
         mixer: MixerKind::XyComplete,
-        constraints: Some(c.clone()),
         num_reads: 50,
         ..Default::default()
     }
