@@ -1,23 +1,23 @@
 //! `quboflow compare`: several solvers on one instance, side by side.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use quboflow::Progress;
 use quboflow::compare::{
-    Comparison, ComparisonReport, Evaluate, Observer, Reference, ReferenceKind, Status, Target,
+    Comparison, ComparisonReport, Observer, Reference, ReferenceKind, Status, Target,
 };
-use quboflow::{Constraints, Progress, Qubo};
-use quboflow_problems::reference;
+use quboflow_problems::Encoded;
+use quboflow_runtime::SolverKind;
 
+use crate::choices;
 use crate::input::InputArgs;
 use crate::params::SolverParams;
-use crate::problem::{self, InstanceOpts};
-use crate::solve::{SolverKind, ctrl_c_flag, seconds};
+use crate::solve::ctrl_c_flag;
 
 /// Arguments of `quboflow compare`.
 #[derive(Args, Debug)]
@@ -25,27 +25,37 @@ pub(crate) struct CompareArgs {
     #[command(flatten)]
     input: InputArgs,
 
-    /// Solvers to compare, comma-separated: exact, descent, sa, tabu, pt, qaoa.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "sa,tabu,pt")]
+    /// Solvers to compare, comma-separated: exact, descent, sa, pt, tabu, qaoa.
+    #[arg(long, value_name = "SOLVERS", value_delimiter = ',', default_value = "sa,tabu,pt",
+          value_parser = choices::parser::<SolverKind>(choices::SOLVERS))]
     solvers: Vec<SolverKind>,
 
     /// Runs per solver, each with its own seed derived from --seed.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_name = "N")]
     repeats: usize,
 
     /// Base seed (default: drawn at random and reported, so the comparison can be repeated).
     #[arg(long)]
     seed: Option<u64>,
 
-    /// Wall-clock limit of each run, in seconds.
-    #[arg(long, value_name = "SECONDS")]
+    /// Wall-clock limit of each run, in seconds (values above 10⁹ mean no limit).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     time_limit: Option<f64>,
 
     /// What gaps are measured against: optimum (a proven optimum must be known), best-known,
     /// or a number. Default: the known value when the data tables have one, else the best
     /// found by any solver (always labelled).
-    #[arg(long, value_name = "optimum|best-known|VALUE")]
+    #[arg(
+        long,
+        value_name = "optimum|best-known|VALUE",
+        allow_negative_numbers = true
+    )]
     reference: Option<String>,
+
+    /// [instance files] Also repair each run's lowest-energy read (reported in a separate,
+    /// flagged column; never mixed with raw results).
+    #[arg(long)]
+    repair: bool,
 
     /// Write the report; the extension picks the format: .txt, .md, .csv, .json, .html
     /// (repeatable).
@@ -57,80 +67,13 @@ pub(crate) struct CompareArgs {
     json: bool,
 
     #[command(flatten)]
-    instance: InstanceOpts,
-
-    #[command(flatten)]
     params: SolverParams,
 }
 
-/// The model to compare on, owned.
-enum Loaded {
-    Instance(Box<quboflow_problems::Encoded>, String),
-    Model(quboflow::io::Model, String),
-}
-
-impl Loaded {
-    fn qubo(&self) -> &Qubo {
-        match self {
-            Loaded::Instance(e, _) => &e.qubo,
-            Loaded::Model(m, _) => &m.qubo,
-        }
-    }
-
-    fn evaluator(&self) -> &dyn Evaluate {
-        match self {
-            Loaded::Instance(e, _) => e.as_ref(),
-            Loaded::Model(m, _) => &m.objective,
-        }
-    }
-
-    fn constraints(&self) -> Option<&Constraints> {
-        match self {
-            Loaded::Instance(e, _) => Some(&e.constraints),
-            Loaded::Model(..) => None,
-        }
-    }
-
-    fn name(&self) -> &str {
-        match self {
-            Loaded::Instance(_, n) | Loaded::Model(_, n) => n,
-        }
-    }
-
-    fn encoding(&self) -> Option<String> {
-        match self {
-            Loaded::Instance(e, _) => Some(e.encoding.to_string()),
-            Loaded::Model(..) => None,
-        }
-    }
-}
-
-fn load(a: &CompareArgs) -> anyhow::Result<Loaded> {
-    let path = &a.input.file;
-    if a.instance.is_instance(&a.input)? {
-        let (enc, name, _) = problem::timed_encode(path, a.instance.encoding, a.instance.penalty)?;
-        return Ok(Loaded::Instance(Box::new(enc), name));
-    }
-    let (m, _) = a.input.load()?;
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("instance")
-        .to_string();
-    Ok(Loaded::Model(m, stem))
-}
-
 /// The reference the user asked for, or the known one, or none (best found).
-fn choose_reference(a: &CompareArgs, path: &Path, name: &str) -> anyhow::Result<Option<Reference>> {
-    let known = reference::find(path, name).map(|r| Reference {
-        value: r.value,
-        kind: if r.kind == "best known" {
-            ReferenceKind::BestKnown
-        } else {
-            ReferenceKind::ProvenOptimum
-        },
-        source: r.source.display().to_string(),
-    });
+fn choose_reference(a: &CompareArgs, enc: &Encoded) -> anyhow::Result<Option<Reference>> {
+    let known = enc.reference().cloned();
+    let path = &a.input.file;
     let describe = |k: &Option<Reference>| match k {
         Some(r) => format!("the tables have a {} of {}", r.kind.label(), r.value),
         None => "the data tables beside it have no value for it".to_string(),
@@ -209,8 +152,7 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
     }
     for (k, s) in a.solvers.iter().enumerate() {
         if a.solvers[..k].contains(s) {
-            let name = s.to_possible_value().map(|v| v.get_name().to_string());
-            anyhow::bail!("--solvers lists {} twice", name.unwrap_or_default());
+            anyhow::bail!("--solvers lists {s} twice");
         }
     }
     if a.repeats == 0 {
@@ -220,34 +162,31 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
     for p in &a.report {
         quboflow::report::ReportFormat::from_path(p)?;
     }
-    a.params.check(&a.solvers)?;
-    let limit = a.time_limit.map(seconds).transpose()?;
-    let loaded = load(a)?;
-    let reference = choose_reference(a, &a.input.file, loaded.name())?;
+    let solvers = a.params.build_all(&a.solvers)?;
+    let limit = crate::solve::time_limit("time-limit", a.time_limit)?;
+    let enc = a.input.open(quiet)?;
+    if a.repair && !enc.source.as_ref().is_some_and(|s| s.format.is_instance()) {
+        anyhow::bail!("--repair applies to instance files (TSPLIB, CVRPLIB, knapsack)");
+    }
+    let reference = choose_reference(a, &enc)?;
     let mut cmp = Comparison::new()
         .repeats(a.repeats)
         .maybe_seed(a.seed)
         .time_limit(limit)
-        .repair(a.instance.repair)
+        .repair(a.repair)
         .cancel_flag(ctrl_c_flag());
-    for &kind in &a.solvers {
-        let solver = a.params.build(kind, loaded.constraints())?;
+    for solver in solvers {
         cmp = cmp.boxed_solver(solver.name(), solver);
     }
     let pb = bar(quiet);
     if let Some(pb) = &pb {
         cmp = cmp.observer(Arc::new(Bar(pb.clone())));
     }
-    let mut target = Target::new(loaded.name(), loaded.qubo(), loaded.evaluator());
+    let mut target = Target::new(enc.name(), &enc.qubo, &enc);
     target.path = Some(a.input.file.display().to_string());
-    target.encoding = loaded.encoding();
-    if let Loaded::Model(m, _) = &loaded {
-        target.problem = Some(m.format.name().to_string());
-    }
+    target.encoding = (enc.encoding != "none").then(|| enc.encoding.to_string());
     target.reference = reference;
-    let report = cmp
-        .run(&target)
-        .with_context(|| a.input.file.display().to_string())?;
+    let report = cmp.run(&target)?;
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }

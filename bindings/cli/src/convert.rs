@@ -1,9 +1,11 @@
-//! `quboflow convert`: between qbsolv, COO and JSON.
+//! `quboflow convert` and `quboflow encode`: any readable file, encoded, written as qbsolv,
+//! COO or JSON (JSON keeps the objective and the constraints).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
-use quboflow::io::{self, Format};
+use quboflow::io::{self, Format, Model};
+use quboflow_problems::Encoded;
 
 use crate::input::{InputArgs, output_format};
 
@@ -21,22 +23,68 @@ pub(crate) struct ConvertArgs {
     to: Option<Format>,
 }
 
-pub(crate) fn run(a: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
-    let (m, _) = a.input.load()?;
-    let to = output_format(&a.output, a.to)?;
-    if !quiet && !m.objective.is_energy() && to != Format::Json {
-        eprintln!(
-            "note: {to} files hold the minimisation energy only; the {} ({}) of the input is not stored (convert to .json to keep it)",
-            m.objective.name, m.objective.sense
-        );
+/// Arguments of `quboflow encode`.
+#[derive(Args, Debug)]
+pub(crate) struct EncodeArgs {
+    #[command(flatten)]
+    input: InputArgs,
+
+    /// Output QUBO file (.qubo, .coo or .json; JSON also keeps the objective and the one-hot
+    /// groups, so XY mixers and constraint-preserving moves work from it).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: PathBuf,
+
+    /// Output format (default: from the extension).
+    #[arg(long, value_name = "qubo|coo|json")]
+    to: Option<Format>,
+}
+
+pub(crate) fn run_convert(a: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
+    let enc = a.input.open(quiet)?;
+    write(&enc, &a.output, a.to, quiet)
+}
+
+pub(crate) fn run_encode(a: &EncodeArgs, quiet: bool) -> anyhow::Result<()> {
+    let enc = a.input.open(quiet)?;
+    write(&enc, &a.output, a.to, quiet)
+}
+
+/// Writes the encoded model; says what a qbsolv or COO file cannot keep.
+fn write(enc: &Encoded, output: &Path, to: Option<Format>, quiet: bool) -> anyhow::Result<()> {
+    let to = output_format(output, to)?;
+    let objective = enc.objective();
+    if !quiet && to != Format::Json {
+        if !objective.is_energy() {
+            eprintln!(
+                "note: {to} files hold the minimisation energy only; the {} ({}) is not stored (write .json to keep it)",
+                objective.name, objective.sense
+            );
+        }
+        if enc.constraints().has_structure() {
+            eprintln!(
+                "note: {to} files cannot hold the encoding's constraints (one-hot groups, …); write .json to keep them"
+            );
+        }
     }
-    io::write(&m, &a.output, to)?;
+    let model = Model {
+        qubo: (*enc.qubo).clone(),
+        objective,
+        format: to,
+        format_note: None,
+    };
+    io::write(&model, output, to)?;
     if !quiet {
         eprintln!(
-            "wrote {} ({to}, {} variables, {} interactions)",
-            a.output.display(),
-            m.qubo.num_vars(),
-            m.qubo.num_interactions()
+            "wrote {} ({to}; {}{} variables, {} interactions, offset {})",
+            output.display(),
+            if enc.encoding == "none" {
+                String::new()
+            } else {
+                format!("{} with penalties {}, ", enc.encoding, enc.penalties)
+            },
+            enc.qubo.num_vars(),
+            enc.qubo.num_interactions(),
+            enc.qubo.offset()
         );
     }
     Ok(())

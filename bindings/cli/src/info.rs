@@ -1,6 +1,7 @@
-//! `quboflow info`: what a model file holds.
+//! `quboflow info`: what a file holds, as read and encoded.
 
 use clap::Args;
+use quboflow_problems::Encoded;
 use serde_json::json;
 
 use crate::input::InputArgs;
@@ -16,23 +17,44 @@ pub(crate) struct InfoArgs {
     json: bool,
 }
 
-pub(crate) fn run(a: &InfoArgs) -> anyhow::Result<()> {
-    let (m, read_time) = a.input.load()?;
-    let q = &m.qubo;
+/// Counts of the constraint rules a model carries.
+fn constraints_json(enc: &Encoded) -> serde_json::Value {
+    let c = enc.constraints();
+    json!({
+        "one_hot": c.one_hot.len(),
+        "k_hot": c.k_hot.len(),
+        "permutations": c.permutations.len(),
+        "set_partition": c.set_partition.len(),
+        "capacities": c.capacities.len(),
+        "slack_blocks": c.slack.len(),
+    })
+}
+
+pub(crate) fn run(a: &InfoArgs, quiet: bool) -> anyhow::Result<()> {
+    let enc = a.input.open(quiet)?;
+    let q = &enc.qubo;
+    let src = enc.source.as_ref();
     let range = |r: Option<(f64, f64)>| r.map(|(lo, hi)| json!([lo, hi]));
     let doc = json!({
-        "instance": a.input.file.display().to_string(),
-        "format": m.format.name(),
-        "format_detected": a.input.detected(),
+        "instance": src.map(|s| s.path.display().to_string()),
+        "name": enc.name(),
+        "format": src.map(|s| s.format.name()),
+        "format_detected_by": src.map(|s| s.detected_by),
+        "format_note": src.and_then(|s| s.format_note.clone()),
+        "problem": enc.decoder.problem(),
+        "encoding": enc.encoding,
+        "penalties": enc.penalties,
         "num_variables": q.num_vars(),
         "num_interactions": q.num_interactions(),
         "density": q.density(),
         "linear_range": range(q.linear_range()),
         "quadratic_range": range(q.quadratic_range()),
         "offset": q.offset(),
-        "objective": {"name": m.objective.name, "sense": m.objective.sense,
-                      "scale": m.objective.scale, "shift": m.objective.shift},
-        "read_s": read_time.as_secs_f64(),
+        "energy_bound": q.energy_bound(),
+        "objective": {"name": enc.decoder.objective_name(), "sense": enc.decoder.sense()},
+        "constraints": constraints_json(&enc),
+        "reference": enc.reference(),
+        "timing": {"read_s": src.map_or(0.0, |s| s.read_s), "encode_s": src.map_or(0.0, |s| s.encode_s)},
         "version": quboflow::VERSION,
     });
     if a.json {
@@ -43,30 +65,47 @@ pub(crate) fn run(a: &InfoArgs) -> anyhow::Result<()> {
         Some((lo, hi)) => format!("[{lo}, {hi}]"),
         None => "none".into(),
     };
-    let how = if a.input.detected() {
-        "detected"
-    } else {
-        "given"
-    };
-    outln!("file          {}", a.input.file.display());
-    outln!("format        {} ({how})", m.format);
+    if let Some(s) = src {
+        outln!("file          {}", s.path.display());
+        outln!("format        {} ({})", s.format, s.detected_by);
+    }
+    outln!("name          {}", enc.name());
+    outln!("problem       {}", enc.decoder.problem());
+    if enc.encoding != "none" {
+        outln!(
+            "encoding      {} (penalties {})",
+            enc.encoding,
+            enc.penalties
+        );
+    }
     outln!("variables     {}", q.num_vars());
     outln!("interactions  {}", q.num_interactions());
     outln!("density       {:.4} %", 100.0 * q.density());
     outln!("linear        {}", fmt_range(q.linear_range()));
     outln!("quadratic     {}", fmt_range(q.quadratic_range()));
     outln!("offset        {}", q.offset());
-    if m.objective.is_energy() {
-        outln!("objective     energy (minimize)");
-    } else {
+    outln!(
+        "objective     {} ({})",
+        enc.decoder.objective_name(),
+        enc.decoder.sense()
+    );
+    if enc.constraints().has_structure() {
+        outln!("constraints   {}", constraints_json(&enc));
+    }
+    if let Some(r) = enc.reference() {
         outln!(
-            "objective     {} ({}) = {} x energy + {}",
-            m.objective.name,
-            m.objective.sense,
-            m.objective.scale,
-            m.objective.shift
+            "reference     {} {} ({})",
+            r.kind.label(),
+            r.value,
+            r.source
         );
     }
-    outln!("read in       {:.3} ms", read_time.as_secs_f64() * 1e3);
+    if let Some(s) = src {
+        outln!(
+            "read in       {:.3} ms (+ {:.3} ms encoding)",
+            s.read_s * 1e3,
+            s.encode_s * 1e3
+        );
+    }
     Ok(())
 }

@@ -1,47 +1,69 @@
-//! Reading the model file named on the command line.
+//! The file named on the command line: how to read it and how to encode it.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use clap::Args;
-use quboflow::io::{self, Format, Model, ReadOptions, Vartype};
+use quboflow::io::Vartype;
+use quboflow_problems::{Encoded, Encoding, FileFormat, OpenOptions, Penalty};
 
-/// The input file and how to read it.
+use crate::choices;
+
+/// The input file, its format, and (for instance files) the encoding.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct InputArgs {
-    /// Model file: qbsolv .qubo, dimod COO, quboflow/dimod JSON, Beasley bqp or Gset; or a
-    /// logistics instance (TSPLIB .tsp, CVRPLIB .vrp, knapsack; Pisinger `file.csv#name`).
+    /// Model or instance file: qbsolv .qubo, dimod COO, quboflow/dimod JSON, Beasley bqp,
+    /// Gset, TSPLIB .tsp, CVRPLIB .vrp, knapsack (Ortega, or Pisinger `file.csv#name`).
     pub(crate) file: PathBuf,
 
-    /// Input format (default: detected from the extension and content).
-    #[arg(long, value_name = "FORMAT")]
-    pub(crate) format: Option<Format>,
+    /// Input format: qubo, coo, json, bqp, gset, tsplib, cvrplib, knapsack (default: from the
+    /// extension, else the content).
+    #[arg(long, value_name = "FORMAT", value_parser = choices::parser::<FileFormat>(choices::FORMATS))]
+    pub(crate) format: Option<FileFormat>,
 
-    /// Variable type of a COO file without a `# vartype=` header.
+    /// Variable type of a COO file without a `# vartype=` header (COO files only).
     #[arg(long, value_name = "binary|spin")]
     pub(crate) vartype: Option<Vartype>,
+
+    /// [instance files] Encoding: auto (the problem's exact default), tsp-position,
+    /// cvrp-set-partitioning, cvrp-clusters, knapsack-log-slack, knapsack-unbalanced, maxcut
+    /// (Gset).
+    #[arg(long, value_name = "ENCODING", value_parser = choices::parser::<Encoding>(choices::ENCODINGS))]
+    pub(crate) encoding: Option<Encoding>,
+
+    /// [instance files] Penalty weight A (default: the encoding's provably safe value).
+    #[arg(long, value_name = "A", allow_negative_numbers = true)]
+    pub(crate) penalty: Option<f64>,
 }
 
 impl InputArgs {
-    /// Reads the model; returns it with the time reading took.
-    pub(crate) fn load(&self) -> anyhow::Result<(Model, Duration)> {
-        let t0 = Instant::now();
-        let opts = ReadOptions {
+    /// Reads and encodes the file; says on stderr which format was chosen when the content
+    /// left doubt.
+    pub(crate) fn open(&self, quiet: bool) -> anyhow::Result<Encoded> {
+        if let Some(a) = self.penalty
+            && !(a.is_finite() && a > 0.0)
+        {
+            anyhow::bail!("--penalty must be a positive finite number, not {a}");
+        }
+        let options = OpenOptions {
+            format: self.format,
             vartype: self.vartype,
+            encoding: self.encoding.unwrap_or_default(),
+            penalty: Penalty::from(self.penalty),
         };
-        let model = io::read(&self.file, self.format, &opts)?;
-        Ok((model, t0.elapsed()))
-    }
-
-    /// Whether the format was detected rather than given.
-    pub(crate) fn detected(&self) -> bool {
-        self.format.is_none()
+        let enc = quboflow_problems::open(&self.file, &options)?;
+        if !quiet && let Some(note) = enc.source.as_ref().and_then(|s| s.format_note.as_ref()) {
+            eprintln!("note: {note}");
+        }
+        Ok(enc)
     }
 }
 
 /// The output format implied by `--to` or the output file's extension.
-pub(crate) fn output_format(path: &Path, to: Option<Format>) -> anyhow::Result<Format> {
-    let f = match to.or_else(|| Format::from_extension(path)) {
+pub(crate) fn output_format(
+    path: &Path,
+    to: Option<quboflow::io::Format>,
+) -> anyhow::Result<quboflow::io::Format> {
+    let f = match to.or_else(|| quboflow::io::Format::from_extension(path)) {
         Some(f) => f,
         None => anyhow::bail!(
             "{}: cannot tell the output format from the extension; pass --to qubo|coo|json",

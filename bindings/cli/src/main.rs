@@ -1,4 +1,6 @@
-//! `quboflow`: read QUBO and Max-Cut files, inspect, convert and solve them.
+//! `quboflow`: read QUBO, Max-Cut and logistics files; inspect, encode, convert, solve and
+//! compare. Every step is a library call (`quboflow_problems::open`, `quboflow_runtime::build`,
+//! `Encoded::assess`, `quboflow::compare`); this crate parses arguments and prints.
 
 /// `println!` that ends the program quietly when stdout is closed (`quboflow … | head`)
 /// instead of panicking on the broken pipe.
@@ -16,25 +18,27 @@ macro_rules! outln {
     }};
 }
 
+mod choices;
 mod compare;
 mod convert;
+mod doc;
 mod info;
 mod input;
 mod params;
-mod problem;
 mod progress;
 mod qaoa;
 mod solve;
 
 use std::process::ExitCode;
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
 /// quboflow: solve QUBO, Max-Cut and logistics problems classically and with QAOA, side by side.
 #[derive(Parser, Debug)]
 #[command(name = "quboflow", version, about, long_about = None)]
 struct Cli {
-    /// Worker threads (default: all cores). Results for a seed do not depend on it.
+    /// Worker threads, 1 to 1024 (default: all cores). Results for a seed do not depend on it.
     #[arg(long, global = true, value_name = "N")]
     threads: Option<usize>,
 
@@ -48,58 +52,131 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Size, density, coefficient ranges and detected format of a model file.
+    /// Format, size, density, coefficient ranges, objective and constraints of a file (an
+    /// instance file is shown encoded).
     Info(info::InfoArgs),
-    /// Convert between the writable formats (qubo, coo, json).
+    /// Write any readable file as qbsolv, COO or JSON (an instance file is encoded first).
     Convert(convert::ConvertArgs),
     /// Encode a TSPLIB, CVRPLIB or knapsack instance (or a Gset graph) as a QUBO file.
-    Encode(problem::EncodeArgs),
-    /// Solve a model and print the best solution (energy and native objective).
+    Encode(convert::EncodeArgs),
+    /// Solve a file with one solver and print the best solution in native terms.
     Solve(Box<solve::SolveArgs>),
-    /// Run several solvers on one instance and report them side by side (table, and
+    /// Run several solvers on one file and report them side by side (table, and
     /// --report FILE.{txt,md,csv,json,html}).
     Compare(Box<compare::CompareArgs>),
-    /// QAOA on the statevector simulator: optimise angles, sample, evaluate ⟨C⟩ at given
+    /// QAOA on the statevector simulator: optimise angles and sample, evaluate ⟨C⟩ at given
     /// angles (--evaluate), export the circuit as OpenQASM (--qasm).
     Qaoa(Box<qaoa::QaoaArgs>),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Some(n) = cli.threads {
-        if n == 0 {
-            anyhow::bail!("--threads must be at least 1");
-        }
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .map_err(|e| anyhow::anyhow!("cannot start {n} threads: {e}"))?;
-    }
+    quboflow_runtime::thread_pool(cli.threads)
+        .map_err(|e| anyhow::anyhow!("--{}", e.to_string().trim_start_matches("invalid ")))?;
     match cli.command {
-        Command::Info(a) => info::run(&a),
-        Command::Convert(a) => convert::run(&a, cli.quiet),
-        Command::Encode(a) => problem::run_encode(&a, cli.quiet),
+        Command::Info(a) => info::run(&a, cli.quiet),
+        Command::Convert(a) => convert::run_convert(&a, cli.quiet),
+        Command::Encode(a) => convert::run_encode(&a, cli.quiet),
         Command::Solve(a) => solve::run(&a, cli.quiet),
         Command::Compare(a) => compare::run(&a, cli.quiet),
         Command::Qaoa(a) => qaoa::run(&a, cli.quiet),
     }
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            // One line, naming file and line where the error has them (parse errors do).
+/// The parameter names that are command-line flags.
+fn is_flag(name: &str) -> bool {
+    matches!(name, "vartype" | "penalty" | "encoding")
+        || quboflow_runtime::PARAMETERS.iter().any(|p| p.name == name)
+}
+
+/// An error about a flag's value, in flag words (`--penalty: …`), with the file it concerns.
+fn flag_message(e: &anyhow::Error) -> Option<String> {
+    use quboflow_problems::Error as P;
+    let core = |c: &quboflow::Error| match c.root() {
+        quboflow::Error::InvalidParameter { name, reason } if is_flag(name) => {
+            Some(format!("{}: {reason}", params::as_flag(name)))
+        }
+        _ => None,
+    };
+    fn problem(p: &P, core: &dyn Fn(&quboflow::Error) -> Option<String>) -> Option<String> {
+        match p {
+            P::Invalid { what, reason } if is_flag(what) => {
+                Some(format!("{}: {reason}", params::as_flag(what)))
+            }
+            P::Core(c) => core(c),
+            P::File { path, source } => {
+                problem(source, core).map(|m| format!("{}: {m}", path.display()))
+            }
+            _ => None,
+        }
+    }
+    if let Some(c) = e.downcast_ref::<quboflow::Error>() {
+        return core(c);
+    }
+    e.downcast_ref::<P>().and_then(|p| problem(p, &core))
+}
+
+/// One line for any error: the message (which names file, line and column where it has
+/// them), then each cause not already in it; parameters named as their flags.
+fn one_line(e: &anyhow::Error) -> String {
+    let msg = match flag_message(e) {
+        Some(m) => m,
+        None => {
             let mut msg = e.to_string();
             for cause in e.chain().skip(1) {
                 let c = cause.to_string();
-                // quboflow's errors already include their source in the message.
                 if !msg.contains(&c) {
                     msg.push_str(": ");
                     msg.push_str(&c);
                 }
             }
-            eprintln!("error: {}", msg.replace('\n', " "));
+            msg
+        }
+    };
+    msg.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A command-line usage error on one line: clap's message and its tip, then where to look.
+fn usage_line(e: &clap::Error) -> String {
+    let text = e.to_string();
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more"));
+    let first = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    let tips: Vec<&str> = lines.filter(|l| l.starts_with("tip:")).collect();
+    if tips.is_empty() {
+        format!("{first} (see --help)")
+    } else {
+        format!("{first} ({}; see --help)", tips.join("; "))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) =>
+        {
+            e.exit()
+        }
+        Err(e) => {
+            eprintln!("error: {}", usage_line(&e));
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e));
             ExitCode::FAILURE
         }
     }

@@ -1,231 +1,278 @@
-//! Solver parameters as command-line flags, shared by `solve` and `compare`.
+//! Solver parameters as command-line flags, shared by `solve`, `compare` and `qaoa`; the
+//! solvers themselves come from the library registry (`quboflow_runtime::build`).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
-use quboflow::solvers::{
-    BetaScheduleType, Exact, ParallelTempering, SimulatedAnnealing, SteepestDescent, Tabu,
-};
-use quboflow::{Constraints, Solver};
+use clap::Args;
+use quboflow::Solver;
+use quboflow_runtime::{Params, SolverKind, build, check_applies};
+use serde_json::{Value, json};
 
-use crate::qaoa::QaoaOpts;
-use crate::solve::{SolverKind, seconds};
-
-/// Every solver's parameters; each flag names the solvers that take it.
-#[derive(Args, Debug, Clone)]
+/// Every solver's parameters; each flag names the solvers that take it. A flag none of the
+/// chosen solvers takes is an error.
+#[derive(Args, Debug, Clone, Default)]
 pub(crate) struct SolverParams {
-    /// [descent, sa, pt] Number of reads (default: 10, or one per initial state; pt: 1).
-    #[arg(long)]
+    /// [descent, sa, pt, tabu, qaoa] Reads; for qaoa the shots drawn from the final state
+    /// (alias --shots). Default 10 (descent, sa), 1 (pt, tabu), 1000 (qaoa), or one per
+    /// initial state.
+    #[arg(long, visible_alias = "shots", value_name = "N")]
     pub(crate) num_reads: Option<usize>,
 
-    /// [descent, sa] File of start states, one 0/1 string per line (first reads start there).
+    /// [descent, sa, pt, tabu] File of start states, one 0/1 string per line (the first reads
+    /// start there).
     #[arg(long, value_name = "FILE")]
     pub(crate) initial_states: Option<PathBuf>,
 
-    /// [sa, pt] Sweeps per read (default 1000).
-    #[arg(long)]
+    /// [sa, pt] Sweeps per read (default 1000; sa with --time-limit: as many as fit, at most
+    /// 1000).
+    #[arg(long, value_name = "N")]
     pub(crate) num_sweeps: Option<usize>,
 
     /// [sa] Sweeps at each β (default 1; must divide --num-sweeps).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub(crate) num_sweeps_per_beta: Option<usize>,
 
-    /// [sa, pt] β range as HOT,COLD (default: dwave-samplers' rule from the model).
-    #[arg(long, value_name = "HOT,COLD", value_parser = parse_pair)]
+    /// [sa, pt] β range as HOT,COLD with HOT ≤ COLD (default: dwave-samplers' rule from the
+    /// model).
+    #[arg(long, value_name = "HOT,COLD", value_parser = parse_pair, allow_negative_numbers = true)]
     pub(crate) beta_range: Option<(f64, f64)>,
 
-    /// [sa] geometric (default), linear or custom.
+    /// [sa] geometric (default), linear or custom (custom needs --beta-schedule).
     #[arg(long, value_name = "TYPE")]
-    pub(crate) beta_schedule_type: Option<BetaScheduleType>,
+    pub(crate) beta_schedule_type: Option<String>,
 
-    /// [sa] The β values of a custom schedule, comma-separated.
-    #[arg(long, value_name = "B1,B2,...", value_delimiter = ',')]
+    /// [sa] The β values of a custom schedule, comma-separated (implies custom; the run has
+    /// one sweep block per value).
+    #[arg(
+        long,
+        value_name = "B1,B2,...",
+        value_delimiter = ',',
+        allow_negative_numbers = true
+    )]
     pub(crate) beta_schedule: Option<Vec<f64>>,
 
-    /// [pt] Number of replicas (temperatures) (default 32).
-    #[arg(long)]
+    /// [pt] Replicas (temperatures) (default 32).
+    #[arg(long, value_name = "N")]
     pub(crate) num_replicas: Option<usize>,
 
     /// [tabu] Iterations a flipped variable stays tabu (default min(20, n/4); n/13 on models
     /// over 260 variables whose couplings all have one magnitude, e.g. Gset Max-Cut).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub(crate) tenure: Option<usize>,
 
-    /// [tabu] Tabu phases per read: the first plus restarts (default 1000000).
-    #[arg(long)]
+    /// [tabu] Tabu phases per read, the first plus restarts; a read ends when they are spent,
+    /// even within a time limit (default 1000000).
+    #[arg(long, value_name = "N")]
     pub(crate) num_restarts: Option<usize>,
 
-    /// [tabu] Iterations without improvement that end a phase (default clamp(20n, 2000, 100000)).
-    #[arg(long)]
+    /// [tabu] Phases in a row without a new best after which a read ends, its restarts spent
+    /// (default 10000).
+    #[arg(long, value_name = "N")]
+    pub(crate) max_stale_restarts: Option<usize>,
+
+    /// [tabu] Iterations without improvement that end a phase (default clamp(20n, 2000,
+    /// 100000)).
+    #[arg(long, value_name = "N")]
     pub(crate) max_stagnation: Option<usize>,
 
-    /// [tabu] Budget per read in seconds (default: --time-limit, else 0.02 as in dwave-samplers).
-    #[arg(long, value_name = "SECONDS")]
+    /// [tabu] Budget per read in seconds (default: --time-limit, else 0.02 as in
+    /// dwave-samplers).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub(crate) timeout: Option<f64>,
 
     /// [exact] How many of the lowest-energy states to return (default 10).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub(crate) num_states: Option<usize>,
 
     /// [exact] Largest problem to enumerate, in variables (default 30, at most 62).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub(crate) max_num_vars: Option<usize>,
 
-    /// [sa, tabu] Move set: auto (constraint-preserving for encoded logistics instances,
-    /// single flips for plain QUBOs), single-flip, or constrained.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub(crate) moves: Moves,
+    /// [sa, tabu] Move set: auto (constraint-preserving on models that carry constraints —
+    /// encoded instances — single flips otherwise), single-flip, or constrained.
+    #[arg(long, value_name = "MOVES")]
+    pub(crate) moves: Option<String>,
 
-    #[command(flatten)]
-    pub(crate) qaoa: QaoaOpts,
-}
+    /// [qaoa] Layers p, 1 to 10000 (default 1).
+    #[arg(long = "p", value_name = "P")]
+    pub(crate) p: Option<usize>,
 
-/// Move sets of the classical solvers.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Moves {
-    /// Constraint-preserving for encoded logistics instances, single flips for plain QUBOs.
-    Auto,
-    /// Single-variable flips (penalties keep the constraints).
-    SingleFlip,
-    /// Swaps inside one-hot groups, row swaps and 2-opt reversals in permutations.
-    Constrained,
+    /// [qaoa] Mixer: x (default), xy-ring, xy-complete (XY needs one-hot groups: an encoded
+    /// instance, or a JSON file written by `encode`).
+    #[arg(long, value_name = "MIXER")]
+    pub(crate) mixer: Option<String>,
+
+    /// [qaoa] Start state: auto (|+⟩, Dicke states for XY mixers) or basis (a feasible basis
+    /// state, which exported circuits prepare with X gates).
+    #[arg(long, value_name = "STATE")]
+    pub(crate) initial_state: Option<String>,
+
+    /// [qaoa] Initial angles: auto (fixed angles on regular Max-Cut, else ramp), ramp, fixed,
+    /// interp, fourier, random.
+    #[arg(long, value_name = "INIT")]
+    pub(crate) init: Option<String>,
+
+    /// [qaoa] Starts of --init random (default 4).
+    #[arg(long, value_name = "N")]
+    pub(crate) num_starts: Option<usize>,
+
+    /// [qaoa] Optimiser: lbfgs (default, exact adjoint gradient), nelder-mead, cobyla, spsa.
+    #[arg(long, value_name = "OPTIMIZER")]
+    pub(crate) optimizer: Option<String>,
+
+    /// [qaoa] Evaluations of ⟨C⟩ per optimisation (default 200; 0 samples at the initial
+    /// angles without optimising).
+    #[arg(long, value_name = "N")]
+    pub(crate) max_evals: Option<usize>,
+
+    /// [qaoa] complex128 (default) or complex64.
+    #[arg(long, value_name = "PRECISION")]
+    pub(crate) precision: Option<String>,
+
+    /// [qaoa] Angles γ1,..,γp,β1,..,βp used as given (no optimisation).
+    #[arg(
+        long,
+        value_name = "G1,..,GP,B1,..,BP",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub(crate) angles: Option<Vec<f64>>,
+
+    /// [qaoa] Trotter steps per XY layer (default 1).
+    #[arg(long, value_name = "N")]
+    pub(crate) trotter_steps: Option<usize>,
 }
 
 impl SolverParams {
-    /// Refuses flags that none of `solvers` takes, rather than ignoring them.
-    pub(crate) fn check(&self, solvers: &[SolverKind]) -> anyhow::Result<()> {
-        use SolverKind::*;
-        let reads: &[SolverKind] = &[Descent, Sa, Pt, Tabu, Qaoa];
-        if self.qaoa.any() && !solvers.contains(&Qaoa) {
-            anyhow::bail!(
-                "the QAOA flags (--p, --mixer, --init, --optimizer, ...) apply to --solver qaoa only"
-            );
-        }
-        if solvers == [Qaoa] && self.initial_states.is_some() {
-            anyhow::bail!("--initial-states applies to --solver descent, sa, pt, tabu only");
-        }
-        let flags: [(&str, bool, &[SolverKind]); 14] = [
-            ("--num-reads", self.num_reads.is_some(), reads),
-            ("--initial-states", self.initial_states.is_some(), reads),
-            ("--num-replicas", self.num_replicas.is_some(), &[Pt]),
-            ("--num-states", self.num_states.is_some(), &[Exact]),
-            ("--max-num-vars", self.max_num_vars.is_some(), &[Exact]),
-            ("--num-sweeps", self.num_sweeps.is_some(), &[Sa, Pt]),
-            (
-                "--num-sweeps-per-beta",
-                self.num_sweeps_per_beta.is_some(),
-                &[Sa],
-            ),
-            ("--beta-range", self.beta_range.is_some(), &[Sa, Pt]),
-            (
-                "--beta-schedule-type",
-                self.beta_schedule_type.is_some(),
-                &[Sa],
-            ),
-            ("--beta-schedule", self.beta_schedule.is_some(), &[Sa]),
-            ("--tenure", self.tenure.is_some(), &[Tabu]),
-            ("--num-restarts", self.num_restarts.is_some(), &[Tabu]),
-            ("--max-stagnation", self.max_stagnation.is_some(), &[Tabu]),
-            ("--timeout", self.timeout.is_some(), &[Tabu]),
-        ];
-        for (flag, set, owners) in flags {
-            if set && !owners.iter().any(|o| solvers.contains(o)) {
-                let names: Vec<String> = owners
-                    .iter()
-                    .filter_map(|o| o.to_possible_value().map(|v| v.get_name().to_string()))
-                    .collect();
-                anyhow::bail!("{flag} applies to --solver {} only", names.join(", "));
+    /// The flags given, by parameter name, with their values (the initial-states file read).
+    pub(crate) fn given(&self) -> anyhow::Result<Params> {
+        let mut m = Params::new();
+        let mut put = |name: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                m.insert(name.to_string(), v);
             }
-        }
-        Ok(())
-    }
-
-    fn initial_states(&self) -> anyhow::Result<Option<Vec<Vec<u8>>>> {
-        self.initial_states.as_deref().map(read_states).transpose()
-    }
-
-    /// The solver `kind` with these parameters; `constraints` (of an encoded instance) turn
-    /// on constraint-preserving moves unless `--moves single-flip`.
-    pub(crate) fn build(
-        &self,
-        kind: SolverKind,
-        constraints: Option<&Constraints>,
-    ) -> anyhow::Result<Box<dyn Solver>> {
-        let moves = match (self.moves, constraints) {
-            (Moves::SingleFlip, _) | (Moves::Auto, None) => None,
-            (_, c) => c.cloned(),
         };
-        Ok(match kind {
-            SolverKind::Exact => {
-                let d = Exact::default();
-                Box::new(Exact {
-                    num_states: self.num_states.unwrap_or(d.num_states),
-                    max_num_vars: self.max_num_vars.unwrap_or(d.max_num_vars),
-                })
+        put("num_reads", self.num_reads.map(|v| json!(v)));
+        put(
+            "initial_states",
+            self.initial_states
+                .as_deref()
+                .map(read_states)
+                .transpose()?
+                .map(|s| json!(s)),
+        );
+        put("num_sweeps", self.num_sweeps.map(|v| json!(v)));
+        put(
+            "num_sweeps_per_beta",
+            self.num_sweeps_per_beta.map(|v| json!(v)),
+        );
+        put("beta_range", self.beta_range.map(|(a, b)| json!([a, b])));
+        put(
+            "beta_schedule_type",
+            self.beta_schedule_type.as_ref().map(|v| json!(v)),
+        );
+        put(
+            "beta_schedule",
+            self.beta_schedule.as_ref().map(|v| json!(v)),
+        );
+        put("num_replicas", self.num_replicas.map(|v| json!(v)));
+        put("tenure", self.tenure.map(|v| json!(v)));
+        put("num_restarts", self.num_restarts.map(|v| json!(v)));
+        put(
+            "max_stale_restarts",
+            self.max_stale_restarts.map(|v| json!(v)),
+        );
+        put("max_stagnation", self.max_stagnation.map(|v| json!(v)));
+        put("timeout", self.timeout.map(|v| json!(v)));
+        put("num_states", self.num_states.map(|v| json!(v)));
+        put("max_num_vars", self.max_num_vars.map(|v| json!(v)));
+        put("moves", self.moves.as_ref().map(|v| json!(v)));
+        put("p", self.p.map(|v| json!(v)));
+        put("mixer", self.mixer.as_ref().map(|v| json!(v)));
+        put(
+            "initial_state",
+            self.initial_state.as_ref().map(|v| json!(v)),
+        );
+        put("init", self.init.as_ref().map(|v| json!(v)));
+        put("num_starts", self.num_starts.map(|v| json!(v)));
+        put("optimizer", self.optimizer.as_ref().map(|v| json!(v)));
+        put("max_evals", self.max_evals.map(|v| json!(v)));
+        put("precision", self.precision.as_ref().map(|v| json!(v)));
+        put("angles", self.angles.as_ref().map(|v| json!(v)));
+        put("trotter_steps", self.trotter_steps.map(|v| json!(v)));
+        for v in m.values() {
+            // A NaN or infinite value from the command line becomes JSON null: refuse it here.
+            if v.is_null() {
+                anyhow::bail!("every number given must be finite");
             }
-            SolverKind::Descent => Box::new(SteepestDescent {
-                num_reads: self.num_reads,
-                initial_states: self.initial_states()?,
-            }),
-            SolverKind::Sa => {
-                let d = SimulatedAnnealing::default();
-                let kind = self
-                    .beta_schedule_type
-                    .unwrap_or(if self.beta_schedule.is_some() {
-                        BetaScheduleType::Custom
-                    } else {
-                        d.beta_schedule_type
-                    });
-                Box::new(SimulatedAnnealing {
-                    num_reads: self.num_reads,
-                    num_sweeps: self.num_sweeps.unwrap_or(d.num_sweeps),
-                    num_sweeps_per_beta: self.num_sweeps_per_beta.unwrap_or(d.num_sweeps_per_beta),
-                    beta_range: self.beta_range,
-                    beta_schedule_type: kind,
-                    beta_schedule: self.beta_schedule.clone(),
-                    initial_states: self.initial_states()?,
-                    constraints: moves,
-                })
-            }
-            SolverKind::Tabu => {
-                let d = Tabu::default();
-                Box::new(Tabu {
-                    num_reads: self.num_reads,
-                    tenure: self.tenure,
-                    num_restarts: self.num_restarts.unwrap_or(d.num_restarts),
-                    max_stagnation: self.max_stagnation,
-                    timeout: self.timeout.map(seconds).transpose()?,
-                    initial_states: self.initial_states()?,
-                    constraints: moves,
-                })
-            }
-            SolverKind::Qaoa => {
-                let mut q = self.qaoa.solver(self.num_reads)?;
-                q.constraints = constraints.cloned();
-                Box::new(q)
-            }
-            SolverKind::Pt => {
-                let d = ParallelTempering::default();
-                Box::new(ParallelTempering {
-                    num_reads: self.num_reads.unwrap_or(d.num_reads),
-                    num_replicas: self.num_replicas.unwrap_or(d.num_replicas),
-                    num_sweeps: self.num_sweeps.unwrap_or(d.num_sweeps),
-                    beta_range: self.beta_range,
-                    initial_states: self.initial_states()?,
-                })
-            }
-        })
+        }
+        Ok(m)
+    }
+
+    /// Refuses a flag that none of `solvers` takes, then builds each solver with the flags it
+    /// takes.
+    pub(crate) fn build_all(&self, solvers: &[SolverKind]) -> anyhow::Result<Vec<Box<dyn Solver>>> {
+        let given = self.given()?;
+        for name in given.keys() {
+            check_applies(name, solvers).map_err(cli_error)?;
+        }
+        solvers
+            .iter()
+            .map(|&kind| {
+                let mine: Params = given
+                    .iter()
+                    .filter(|(name, _)| check_applies(name, &[kind]).is_ok())
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                build(kind, &mine).map_err(cli_error)
+            })
+            .collect()
+    }
+
+    /// QAOA from these flags, refusing the flags of other solvers.
+    pub(crate) fn qaoa(&self) -> anyhow::Result<quboflow_qaoa::Qaoa> {
+        let given = self.given()?;
+        for name in given.keys() {
+            check_applies(name, &[SolverKind::Qaoa]).map_err(cli_error)?;
+        }
+        quboflow_runtime::build_qaoa(&given).map_err(cli_error)
+    }
+
+    /// The one solver `kind`, refusing flags it does not take.
+    pub(crate) fn build_one(&self, kind: SolverKind) -> anyhow::Result<Box<dyn Solver>> {
+        let mut all = self.build_all(&[kind])?;
+        all.pop().context("no solver built")
     }
 }
 
-/// Parses `A,B` into a pair of numbers.
+/// A parameter name as its flag: `num_reads` → `--num-reads`.
+pub(crate) fn as_flag(name: &str) -> String {
+    format!("--{}", name.replace('_', "-"))
+}
+
+/// A registry error in command-line words.
+fn cli_error(e: quboflow_runtime::Error) -> anyhow::Error {
+    use quboflow_runtime::Error as E;
+    match e {
+        E::DoesNotApply { name, owners, .. } if owners == "no solver" => {
+            anyhow::anyhow!("{} is not a solver parameter", as_flag(&name))
+        }
+        E::DoesNotApply { name, owners, .. } => {
+            anyhow::anyhow!("{} applies to --solver {owners} only", as_flag(&name))
+        }
+        E::Invalid { name, reason } => anyhow::anyhow!("{}: {reason}", as_flag(&name)),
+        e => e.into(),
+    }
+}
+
+/// Parses `A,B` into a pair of finite numbers.
 fn parse_pair(s: &str) -> Result<(f64, f64), String> {
     let parts: Vec<&str> = s.split(',').map(str::trim).collect();
     match parts.as_slice() {
         [a, b] => match (a.parse::<f64>(), b.parse::<f64>()) {
-            (Ok(a), Ok(b)) => Ok((a, b)),
-            _ => Err(format!("expected two numbers HOT,COLD, found {s:?}")),
+            (Ok(a), Ok(b)) if a.is_finite() && b.is_finite() => Ok((a, b)),
+            _ => Err(format!("expected two finite numbers HOT,COLD, found {s:?}")),
         },
         _ => Err(format!("expected two numbers HOT,COLD, found {s:?}")),
     }
@@ -233,27 +280,27 @@ fn parse_pair(s: &str) -> Result<(f64, f64), String> {
 
 /// Reads start states: one string of 0/1 per line, blank lines and `#` comments skipped.
 fn read_states(path: &Path) -> anyhow::Result<Vec<Vec<u8>>> {
-    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    let text = quboflow::io::read_text(path)?;
     let mut out = Vec::new();
     for (k, line) in text.lines().enumerate() {
         let t = line.trim();
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        let state = t
-            .bytes()
-            .filter(|b| !b.is_ascii_whitespace() && *b != b',')
-            .map(|b| match b {
-                b'0' => Ok(0u8),
-                b'1' => Ok(1u8),
-                _ => Err(anyhow::anyhow!(
-                    "{}:{}: expected a state of 0/1 characters, found {:?}",
+        let mut state = Vec::with_capacity(t.len());
+        for (col, c) in t.char_indices() {
+            match c {
+                '0' => state.push(0u8),
+                '1' => state.push(1u8),
+                c if c.is_whitespace() || c == ',' => {}
+                c => anyhow::bail!(
+                    "{}:{}:{}: expected a state of 0/1 characters, found {c:?}",
                     path.display(),
                     k + 1,
-                    b as char
-                )),
-            })
-            .collect::<anyhow::Result<Vec<u8>>>()?;
+                    line.len() - line.trim_start().len() + col + 1
+                ),
+            }
+        }
         out.push(state);
     }
     Ok(out)

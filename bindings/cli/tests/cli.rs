@@ -555,22 +555,28 @@ fn solve_on_a_tsp_file_prints_the_tour_its_length_and_the_gap() {
         }
         let out = run(&args);
         let doc = json_of(&out);
-        assert_eq!(doc["format"], "tsp");
+        assert_eq!(doc["format"], "tsplib");
+        assert_eq!(doc["problem"], "tsp");
+        assert_eq!(doc["encoding"], "tsp-position");
         assert_eq!(doc["best"]["feasible"], true);
         assert_eq!(doc["best"]["objective"], 2382.0, "{solver}");
         assert_eq!(doc["best"]["energy"], 2382.0);
-        assert_eq!(doc["problem"]["moves"], "constraint-preserving");
-        assert_eq!(doc["problem"]["reference"]["value"], 2382.0);
-        assert_eq!(doc["problem"]["best_feasible"]["gap_percent"], 0.0);
+        assert_eq!(doc["params"]["moves"], "constraint-preserving");
+        assert_eq!(doc["reference"]["value"], 2382.0);
+        assert_eq!(doc["gap_percent"], 0.0);
+        // The file's own labels: cities 1..=8, city 1 first, as the text output prints them.
         let tour: Vec<usize> = doc["best"]["solution"]["tour"]
             .as_array()
             .unwrap()
             .iter()
             .map(|c| c.as_u64().unwrap() as usize)
             .collect();
+        assert_eq!(tour[0], 1);
         let mut sorted = tour.clone();
         sorted.sort();
-        assert_eq!(sorted, (0..8).collect::<Vec<_>>());
+        assert_eq!(sorted, (1..=8).collect::<Vec<_>>());
+        assert!(doc["timing"]["read_s"].as_f64().unwrap() > 0.0);
+        assert!(doc["timing"]["encode_s"].as_f64().unwrap() > 0.0);
     }
     // Single flips are still available, and reported as such.
     let out = run(&[
@@ -585,7 +591,7 @@ fn solve_on_a_tsp_file_prints_the_tour_its_length_and_the_gap() {
         "--seed",
         "1",
     ]);
-    assert_eq!(json_of(&out)["problem"]["moves"], "single-flip");
+    assert_eq!(json_of(&out)["params"]["moves"], "single-flip");
 }
 
 #[test]
@@ -630,10 +636,7 @@ fn encode_writes_a_qubo_whose_optimum_is_the_optimal_tour() {
     ]);
     let doc = json_of(&out);
     assert_eq!(doc["best"]["objective"], 35.0);
-    assert_eq!(
-        doc["problem"]["repaired"]["flag"],
-        "repaired (not a raw QUBO result)"
-    );
+    assert_eq!(doc["repaired"]["flag"], "repaired (not a raw QUBO result)");
 }
 
 #[test]

@@ -1,0 +1,80 @@
+//! The solvers quboflow can run, by name.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A solver quboflow can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SolverKind {
+    /// Exhaustive enumeration (up to `max_num_vars` variables).
+    Exact,
+    /// Multi-start steepest descent.
+    Descent,
+    /// Simulated annealing (dwave-samplers' parameters and defaults).
+    Sa,
+    /// Parallel tempering (replica exchange).
+    Pt,
+    /// Multistart tabu search (Palubeckis MST2 family).
+    Tabu,
+    /// QAOA on the statevector simulator.
+    Qaoa,
+}
+
+impl SolverKind {
+    /// Every solver, in the order lists show them.
+    pub const ALL: [SolverKind; 6] = [
+        SolverKind::Exact,
+        SolverKind::Descent,
+        SolverKind::Sa,
+        SolverKind::Pt,
+        SolverKind::Tabu,
+        SolverKind::Qaoa,
+    ];
+
+    /// The name on the command line, in reports and in Python.
+    pub fn name(self) -> &'static str {
+        match self {
+            SolverKind::Exact => "exact",
+            SolverKind::Descent => "descent",
+            SolverKind::Sa => "sa",
+            SolverKind::Pt => "pt",
+            SolverKind::Tabu => "tabu",
+            SolverKind::Qaoa => "qaoa",
+        }
+    }
+
+    /// One line on what it is.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SolverKind::Exact => "exhaustive enumeration (up to --max-num-vars variables)",
+            SolverKind::Descent => "multi-start steepest descent",
+            SolverKind::Sa => "simulated annealing (dwave-samplers' parameters and defaults)",
+            SolverKind::Pt => "parallel tempering (replica exchange)",
+            SolverKind::Tabu => "multistart tabu search (Palubeckis MST2 family)",
+            SolverKind::Qaoa => "QAOA on the statevector simulator",
+        }
+    }
+}
+
+impl fmt::Display for SolverKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for SolverKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim().to_ascii_lowercase();
+        SolverKind::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
+                format!(
+                    "unknown solver `{s}` (expected one of {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
