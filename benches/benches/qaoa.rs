@@ -9,7 +9,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use quboflow::testing::random_qubo;
 use quboflow::{Qubo, QuboBuilder};
-use quboflow_qaoa::{Angles, Engine, EngineOptions, Real};
+use quboflow_qaoa::{Angles, Ansatz, Engine, Real};
 
 /// Max-Cut of a ring with chords (every vertex of degree 3): integer costs, table phase path.
 fn cubic(n: usize) -> Qubo {
@@ -40,11 +40,11 @@ fn bench_engine<F: Real>(c: &mut Criterion, label: &str, q: &Qubo) {
     let mut g = c.benchmark_group(format!("qaoa_{label}_n{n}"));
     g.sample_size(10);
     g.throughput(Throughput::Elements(1 << n));
-    let opts = EngineOptions::default();
+    let ansatz = Ansatz::new(q, &Default::default()).expect("valid model");
     g.bench_function("build_diagonal", |b| {
-        b.iter(|| Engine::<F>::new(q, &opts).expect("fits"))
+        b.iter(|| Engine::<F>::new(&ansatz).expect("fits"))
     });
-    let engine = Engine::<F>::new(q, &opts).expect("fits");
+    let engine = Engine::<F>::new(&ansatz).expect("fits");
     let one = angles(1);
     let mut state = engine.initial_state();
     g.bench_function("layer", |b| {

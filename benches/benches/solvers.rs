@@ -61,7 +61,7 @@ fn annealing(c: &mut Criterion) {
             g.throughput(Throughput::Elements((q.num_vars() * sweeps * reads) as u64));
             let sa = SimulatedAnnealing {
                 num_reads: Some(reads),
-                num_sweeps: sweeps,
+                num_sweeps: Some(sweeps),
                 ..Default::default()
             };
             g.bench_function(format!("{name}_{reads}reads_{sweeps}sweeps_1thread"), |b| {

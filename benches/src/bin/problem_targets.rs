@@ -8,35 +8,33 @@ use std::time::{Duration, Instant};
 
 use quboflow::solvers::{SimulatedAnnealing, Tabu};
 use quboflow::{RunControl, Solver};
-use quboflow_problems::{Encoded, Instance, Knapsack, reference};
+use quboflow_problems::{Encoded, Knapsack, OpenOptions, open};
 
+/// The best raw-feasible objective of one run (the library's assessment).
 fn best_feasible(enc: &Encoded, solver: &dyn Solver, seed: u64) -> Option<f64> {
     let ss = solver
         .sample(&enc.qubo, &RunControl::new().seed(seed))
         .ok()?;
-    let max = enc.decoder.sense() == quboflow::Sense::Maximize;
-    ss.samples
-        .iter()
-        .map(|s| enc.decode(&s.sample))
-        .filter(|d| d.feasible)
-        .filter_map(|d| d.objective)
-        .reduce(|a, b| if (b > a) == max { b } else { a })
+    enc.assess(&ss, false)
+        .ok()?
+        .assessment
+        .best_feasible
+        .map(|b| b.objective)
 }
 
-fn sa(enc: &Encoded) -> SimulatedAnnealing {
+/// Constraint-preserving SA (the model carries its constraints).
+fn sa() -> SimulatedAnnealing {
     SimulatedAnnealing {
         num_reads: Some(100),
-        num_sweeps: 1000,
-        constraints: Some(enc.constraints.clone()),
+        num_sweeps: Some(1000),
         ..Default::default()
     }
 }
 
-fn tabu(enc: &Encoded, secs: f64) -> Tabu {
+fn tabu(secs: f64) -> Tabu {
     Tabu {
         num_reads: Some(1),
         timeout: Some(Duration::from_secs_f64(secs)),
-        constraints: Some(enc.constraints.clone()),
         ..Default::default()
     }
 }
@@ -75,27 +73,26 @@ fn main() {
     println!("instance               vars  optimum  SA(100x1000)        tabu(2 s)");
     let (mut tsp_opt, mut tsp_n) = (0, 0);
     for f in &files {
-        let Ok(inst) = Instance::read(f) else {
+        let Ok(enc) = open(f, &OpenOptions::default()) else {
             continue;
         };
-        if !wanted(inst.name()) {
+        if !wanted(enc.name()) {
             continue;
         }
-        let Ok(enc) = inst.encode(None) else { continue };
-        let Some(r) = reference::find(f, inst.name()) else {
+        let Some(r) = enc.reference().cloned() else {
             continue;
         };
         let t0 = Instant::now();
-        let a = best_feasible(&enc, &sa(&enc), 1);
+        let a = best_feasible(&enc, &sa(), 1);
         let ta = t0.elapsed().as_secs_f64();
-        let b = best_feasible(&enc, &tabu(&enc, 2.0), 1);
+        let b = best_feasible(&enc, &tabu(2.0), 1);
         if f.to_string_lossy().contains("/sub/") {
             tsp_n += 1;
             tsp_opt += usize::from(a == Some(r.value) || b == Some(r.value));
         }
         println!(
             "{:<22} {:>5} {:>8}  {:>10} ({ta:.2} s)  {:>10}",
-            inst.name(),
+            enc.name(),
             enc.qubo.num_vars(),
             r.value,
             gap(a, r.value, false),
@@ -118,7 +115,7 @@ fn main() {
         for k in &all {
             let enc = quboflow_problems::encodings::knapsack::encode(k, &Default::default())
                 .expect("encodes");
-            let v = best_feasible(&enc, &tabu(&enc, secs), 1).unwrap_or(0.0);
+            let v = best_feasible(&enc, &tabu(secs), 1).unwrap_or(0.0);
             let z = k.optimum.unwrap_or(f64::NAN);
             opt += usize::from(v == z);
             gaps.push(100.0 * (z - v) / z);

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use quboflow::io::{self, ReadOptions};
-use quboflow_qaoa::{Angles, Engine, EngineOptions, PhaseKind, Real};
+use quboflow_qaoa::{Angles, Ansatz, Engine, EngineOptions, PhaseKind, Real};
 use rayon::prelude::*;
 
 fn best_of<T>(repeats: usize, mut f: impl FnMut() -> T) -> (f64, T) {
@@ -39,7 +39,8 @@ fn run<F: Real>(
         low_memory_gradient: std::env::var("QAOA_LOW_MEMORY_GRADIENT").is_ok(),
         ..Default::default()
     };
-    let (build_s, engine) = best_of(repeats, || Engine::<F>::new(q, &opts));
+    let ansatz = Ansatz::new(q, &Default::default())?;
+    let (build_s, engine) = best_of(repeats, || Engine::<F>::with_options(&ansatz, &opts));
     let engine = engine?;
     let angles = Angles {
         gamma: (0..p).map(|l| -0.2 - 0.1 * l as f64).collect(),

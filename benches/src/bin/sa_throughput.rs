@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let sa = SimulatedAnnealing {
         num_reads: Some(reads),
-        num_sweeps: sweeps,
+        num_sweeps: Some(sweeps),
         ..Default::default()
     };
     // Warm-up: wakes the pool's threads and the cores under them.
