@@ -100,7 +100,7 @@ impl Solution {
     /// and JSON: TSPLIB cities and CVRPLIB nodes as in the file (the depot is node 1, so
     /// routes list customers from 2 up), knapsack items from 1, bins' items and facilities
     /// from 1. Cut sides (0/1 per vertex), colours and start times are values, not labels,
-    /// and stay as they are.
+    /// and stay as they are. `null` when nothing could be read ([`Solution::None`]).
     ///
     /// ```
     /// use quboflow_problems::Solution;
@@ -109,6 +109,7 @@ impl Solution {
     pub fn labelled(&self) -> serde_json::Value {
         let one = |v: &[usize]| v.iter().map(|i| i + 1).collect::<Vec<_>>();
         let label = match self {
+            Solution::None => return serde_json::Value::Null,
             Solution::Tour(t) => Solution::Tour(one(t)),
             Solution::Routes(rs) => Solution::Routes(rs.iter().map(|r| one(r)).collect()),
             Solution::Items(items) => Solution::Items(one(items)),

@@ -20,6 +20,10 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod schema;
+
+pub use schema::schema_errors;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
