@@ -25,6 +25,26 @@
 //! # Ok::<(), quboflow_problems::Error>(())
 //! ```
 //!
+//! From a file, the whole pipeline is three calls — open (read, detect, encode), sample, assess
+//! (energies recomputed, every read decoded, best feasible, reference and gap):
+//!
+//! ```
+//! use quboflow::{RunControl, Solver, solvers::SimulatedAnnealing};
+//! use quboflow_problems::{OpenOptions, open};
+//!
+//! let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/burma14_first5.tsp");
+//! let enc = open(&path, &OpenOptions::default())?; // tsp-position, safe penalty, constraints attached
+//! // The constraints travel with the model: SA moves inside the feasible tours by itself.
+//! let ss = SimulatedAnnealing::default().sample(&enc.qubo, &RunControl::new().seed(1))?;
+//! let out = enc.assess(&ss, false)?;
+//! let best = out.best.as_ref().unwrap();
+//! assert_eq!(best.objective, Some(2321.0));
+//! assert_eq!(best.solution.labelled().to_string(), r#"{"tour":[1,5,4,3,2]}"#); // file labels
+//! assert_eq!(out.gap_percent, Some(0.0)); // against testdata/subinstances_optimal.csv
+//! assert_eq!(out.assessment.feasible_fraction, 1.0);
+//! # Ok::<(), quboflow_problems::Error>(())
+//! ```
+//!
 //! Conventions (`../shared/reference/encodings.md`): every encoding keeps its constant term,
 //! so on a feasible state `qubo.energy(x)` equals the native objective (negated for
 //! maximisation problems) exactly, unless [`Encoded::energy_meaning`] says otherwise.

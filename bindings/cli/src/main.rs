@@ -66,6 +66,23 @@ enum Command {
     Compare(Box<compare::CompareArgs>),
     /// QAOA on the statevector simulator: optimise angles and sample, evaluate ⟨C⟩ at given
     /// angles (--evaluate), export the circuit as OpenQASM (--qasm).
+    // The classical solvers' flags are shared with solve/compare but mean nothing here: kept
+    // out of this help (given anyway, they are refused by name).
+    #[command(mut_arg("initial_states", |a| a.hide(true)))]
+    #[command(mut_arg("num_sweeps", |a| a.hide(true)))]
+    #[command(mut_arg("num_sweeps_per_beta", |a| a.hide(true)))]
+    #[command(mut_arg("beta_range", |a| a.hide(true)))]
+    #[command(mut_arg("beta_schedule_type", |a| a.hide(true)))]
+    #[command(mut_arg("beta_schedule", |a| a.hide(true)))]
+    #[command(mut_arg("num_replicas", |a| a.hide(true)))]
+    #[command(mut_arg("tenure", |a| a.hide(true)))]
+    #[command(mut_arg("num_restarts", |a| a.hide(true)))]
+    #[command(mut_arg("max_stale_restarts", |a| a.hide(true)))]
+    #[command(mut_arg("max_stagnation", |a| a.hide(true)))]
+    #[command(mut_arg("timeout", |a| a.hide(true)))]
+    #[command(mut_arg("num_states", |a| a.hide(true)))]
+    #[command(mut_arg("max_num_vars", |a| a.hide(true)))]
+    #[command(mut_arg("moves", |a| a.hide(true)))]
     Qaoa(Box<qaoa::QaoaArgs>),
 }
 

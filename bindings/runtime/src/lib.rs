@@ -14,7 +14,6 @@
 //! // A parameter of another solver is an error, never dropped.
 //! let err = build(SolverKind::Sa, json!({"tenure": 5}).as_object().unwrap()).err().unwrap();
 //! assert!(err.to_string().contains("tenure applies to tabu"));
-
 //! # Ok::<(), quboflow_runtime::Error>(())
 //! ```
 
