@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use quboflow::io::{self, ReadOptions};
-use quboflow_qaoa::{Angles, Ansatz, Engine, EngineOptions, PhaseKind, Real};
+use quboflow_qaoa::{Angles, Ansatz, Backend, Engine, EngineOptions, PhaseKind, Real, Statevector};
 use rayon::prelude::*;
 
 fn best_of<T>(repeats: usize, mut f: impl FnMut() -> T) -> (f64, T) {
@@ -60,6 +60,20 @@ fn run<F: Real>(
     let e = e?;
     let (grad_s, g) = best_of(repeats, || engine.gradient(&angles));
     g?;
+    // The same through the Backend, as `Qaoa` and the CLI run it: the engine then lives in
+    // (and its kernels are compiled for) the qaoa crate, not this one, and the two copies can
+    // be optimised differently (see benches/NOTES.md, "LTO").
+    let backend = Statevector {
+        precision: F::PRECISION,
+        low_memory_gradient: opts.low_memory_gradient,
+        ..Default::default()
+    };
+    let run = backend.prepare(&ansatz)?;
+    let batch = std::slice::from_ref(&angles);
+    let (backend_eval_s, be) = best_of(repeats, || run.expectations(batch));
+    be?;
+    let (backend_grad_s, bg) = best_of(repeats, || run.gradients(batch));
+    bg?;
     let kind = match engine.cost_model().phase_kind() {
         PhaseKind::Table {
             levels,
@@ -68,7 +82,7 @@ fn run<F: Real>(
         PhaseKind::Factored => "factored".into(),
     };
     Ok(format!(
-        "{{\"n\": {}, \"precision\": \"{}\", \"threads\": {}, \"p\": {p}, \"phase\": \"{kind}\", \"build_s\": {build_s}, \"layer_s\": {}, \"eval_s\": {eval_s}, \"grad_s\": {grad_s}, \"expectation\": {e}}}",
+        "{{\"n\": {}, \"precision\": \"{}\", \"threads\": {}, \"p\": {p}, \"phase\": \"{kind}\", \"build_s\": {build_s}, \"layer_s\": {}, \"eval_s\": {eval_s}, \"grad_s\": {grad_s}, \"backend_eval_s\": {backend_eval_s}, \"backend_grad_s\": {backend_grad_s}, \"expectation\": {e}}}",
         q.num_vars(),
         F::PRECISION.name(),
         rayon::current_num_threads(),

@@ -8,16 +8,9 @@ use quboflow::{SampleSet, Timing};
 use quboflow_problems::{Decoded, Encoded, Outcome};
 use serde_json::{Value, json};
 
-/// The fields of every result document: the instance and how it was read, the solver, its
-/// parameters, seed, timings and version. `best` is filled by the caller.
-pub(crate) fn common(
-    enc: &Encoded,
-    solver: &str,
-    params: &Value,
-    seed: u64,
-    timing: &Timing,
-    total_s: f64,
-) -> Value {
+/// What the file is and how it was read and encoded: the fields every JSON output (result
+/// documents and `info`) starts with.
+pub(crate) fn instance(enc: &Encoded) -> Value {
     let src = enc.source.as_ref();
     json!({
         "instance": src.map(|s| s.path.display().to_string()),
@@ -30,21 +23,36 @@ pub(crate) fn common(
         "num_variables": enc.qubo.num_vars(),
         "num_interactions": enc.qubo.num_interactions(),
         "objective": {"name": enc.decoder.objective_name(), "sense": enc.decoder.sense()},
-        "solver": solver,
-        "best": null,
-        "timing": {
-            "total_s": total_s,
-            "read_s": src.map_or(0.0, |s| s.read_s),
-            "encode_s": src.map_or(0.0, |s| s.encode_s),
-            "preprocessing_s": timing.preprocessing_ns as f64 * 1e-9,
-            "sampling_s": timing.sampling_ns as f64 * 1e-9,
-            "postprocessing_s": timing.postprocessing_ns as f64 * 1e-9,
-        },
-        "params": params,
-        "seed": seed,
-        "threads": rayon::current_num_threads(),
-        "version": quboflow::VERSION,
     })
+}
+
+/// The fields of every result document: the instance and how it was read, the solver, its
+/// parameters, seed, timings and version. `best` is filled by the caller.
+pub(crate) fn common(
+    enc: &Encoded,
+    solver: &str,
+    params: &Value,
+    seed: u64,
+    timing: &Timing,
+    total_s: f64,
+) -> Value {
+    let src = enc.source.as_ref();
+    let mut doc = instance(enc);
+    doc["solver"] = json!(solver);
+    doc["best"] = Value::Null;
+    doc["timing"] = json!({
+        "total_s": total_s,
+        "read_s": src.map_or(0.0, |s| s.read_s),
+        "encode_s": src.map_or(0.0, |s| s.encode_s),
+        "preprocessing_s": timing.preprocessing_ns as f64 * 1e-9,
+        "sampling_s": timing.sampling_ns as f64 * 1e-9,
+        "postprocessing_s": timing.postprocessing_ns as f64 * 1e-9,
+    });
+    doc["params"] = params.clone();
+    doc["seed"] = json!(seed);
+    doc["threads"] = json!(rayon::current_num_threads());
+    doc["version"] = json!(quboflow::VERSION);
+    doc
 }
 
 /// A decoded read: its energy, native objective, feasibility, bitstring and solution (with

@@ -2,7 +2,7 @@
 
 use clap::Args;
 use quboflow_problems::Encoded;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::input::InputArgs;
 
@@ -35,28 +35,22 @@ pub(crate) fn run(a: &InfoArgs, quiet: bool) -> anyhow::Result<()> {
     let q = &enc.qubo;
     let src = enc.source.as_ref();
     let range = |r: Option<(f64, f64)>| r.map(|(lo, hi)| json!([lo, hi]));
-    let doc = json!({
-        "instance": src.map(|s| s.path.display().to_string()),
-        "name": enc.name(),
-        "format": src.map(|s| s.format.name()),
-        "format_detected_by": src.map(|s| s.detected_by),
-        "format_note": src.and_then(|s| s.format_note.clone()),
-        "problem": enc.decoder.problem(),
-        "encoding": enc.encoding,
+    let mut doc = crate::doc::instance(&enc);
+    let extra = json!({
         "penalties": enc.penalties,
-        "num_variables": q.num_vars(),
-        "num_interactions": q.num_interactions(),
         "density": q.density(),
         "linear_range": range(q.linear_range()),
         "quadratic_range": range(q.quadratic_range()),
         "offset": q.offset(),
         "energy_bound": q.energy_bound(),
-        "objective": {"name": enc.decoder.objective_name(), "sense": enc.decoder.sense()},
         "constraints": constraints_json(&enc),
         "reference": enc.reference(),
         "timing": {"read_s": src.map_or(0.0, |s| s.read_s), "encode_s": src.map_or(0.0, |s| s.encode_s)},
         "version": quboflow::VERSION,
     });
+    if let (Some(d), Value::Object(e)) = (doc.as_object_mut(), extra) {
+        d.extend(e);
+    }
     if a.json {
         outln!("{doc}");
         return Ok(());

@@ -6,20 +6,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{bin, repo};
+use common::{bin, json_of, repo};
 use serde_json::Value;
 
 fn run(args: &[&str]) -> Output {
     bin().args(args).arg("-q").output().unwrap()
-}
-
-fn json_of(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// The one line after `error: ` of a failed run.

@@ -174,6 +174,12 @@ impl SimulatedAnnealing {
                 };
                 check_beta_range(range, kind)?;
                 let num_betas = num_sweeps / self.num_sweeps_per_beta;
+                // The schedule is materialised (8 bytes per β): a huge num_sweeps is refused
+                // here rather than aborting in the allocator.
+                crate::memory::check_allocation(
+                    || format!("a schedule of {num_betas} β values (num_sweeps = {num_sweeps})"),
+                    crate::memory::bytes(num_betas, 8),
+                )?;
                 Ok((beta_schedule(kind, range, num_betas), range))
             }
         }
@@ -626,5 +632,17 @@ mod tests {
         let r = given.sample(&q, &ctl).unwrap();
         assert_eq!(r.info.params["num_sweeps"], 5);
         assert_eq!(r.info.params["num_sweeps_source"], "given");
+    }
+
+    #[test]
+    fn a_schedule_too_large_for_memory_is_refused_not_allocated() {
+        let q = crate::testing::random_qubo(4, 0.5, true, 1);
+        let sa = SimulatedAnnealing {
+            num_sweeps: Some(1 << 60),
+            ..Default::default()
+        };
+        let err = sa.sample(&q, &RunControl::new().seed(1)).unwrap_err();
+        assert!(matches!(err, Error::OutOfMemory { .. }), "{err}");
+        assert!(err.to_string().contains("schedule"), "{err}");
     }
 }
