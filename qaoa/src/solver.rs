@@ -180,6 +180,12 @@ impl Qaoa {
                 reason: "must be positive".into(),
             });
         }
+        if self.trotter_steps == 0 {
+            return Err(Error::InvalidParameter {
+                name: "trotter_steps",
+                reason: "must be at least 1".into(),
+            });
+        }
         if self.init == InitStrategy::Random && self.num_starts == 0 {
             return Err(Error::InvalidParameter {
                 name: "num_starts",

@@ -152,23 +152,27 @@ fn one_line(e: &anyhow::Error) -> String {
     msg.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A command-line usage error on one line: clap's message and its tip, then where to look.
+/// A command-line usage error on one line: clap's message (with the lines it continues on,
+/// such as the missing arguments), its tip, then where to look.
 fn usage_line(e: &clap::Error) -> String {
     let text = e.to_string();
-    let mut lines = text
+    let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more"));
-    let first = lines
-        .next()
-        .unwrap_or("invalid arguments")
-        .trim_start_matches("error: ")
-        .to_string();
-    let tips: Vec<&str> = lines.filter(|l| l.starts_with("tip:")).collect();
-    if tips.is_empty() {
-        format!("{first} (see --help)")
+        .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more"))
+        .collect();
+    let (tips, message): (Vec<&str>, Vec<&str>) = lines.iter().partition(|l| l.starts_with("tip:"));
+    let message = message.join(" ");
+    let message = message.trim_start_matches("error: ");
+    let message = if message.is_empty() {
+        "invalid arguments"
     } else {
-        format!("{first} ({}; see --help)", tips.join("; "))
+        message
+    };
+    if tips.is_empty() {
+        format!("{message} (see --help)")
+    } else {
+        format!("{message} ({}; see --help)", tips.join("; "))
     }
 }
 

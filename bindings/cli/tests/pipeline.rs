@@ -290,7 +290,7 @@ fn flags_that_do_not_apply_are_errors_naming_the_flag() {
     let p = repo("testdata/petersen.gset");
     let p = s(&p);
     let tsp = repo("testdata/burma14_first5.tsp");
-    let cases: [(&[&str], &str); 10] = [
+    let cases: [(&[&str], &str); 15] = [
         (
             &["solve", p, "--solver", "sa", "--moves", "constrained"],
             "--moves",
@@ -335,6 +335,18 @@ fn flags_that_do_not_apply_are_errors_naming_the_flag() {
             &["qaoa", p, "--angles=0.1,0.2", "--evaluate", "--shots", "5"],
             "--shots",
         ),
+        (&["qaoa", p, "--trotter-steps", "2"], "--trotter-steps"),
+        (&["qaoa", p, "--num-starts", "3"], "--num-starts"),
+        (
+            &["solve", p, "--solver", "tabu", "--tenure", "10"],
+            "--tenure",
+        ),
+        (
+            &["solve", p, "--solver", "tabu", "--max-stagnation", "0"],
+            "--max-stagnation",
+        ),
+        // A usage error keeps what clap says on its continuation lines.
+        (&["qaoa", p, "--evaluate"], "not provided: --angles"),
         (
             &["qaoa", p, "--angles=0.1,0.2", "--max-evals", "5"],
             "--max-evals",

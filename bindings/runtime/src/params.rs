@@ -428,14 +428,28 @@ fn qaoa(r: &Reader<'_>) -> Result<Qaoa> {
         precision: r.parsed::<Precision>("precision")?.unwrap_or_default(),
         ..Default::default()
     };
+    let init = r.parsed::<InitStrategy>("init")?.unwrap_or(d.init);
+    if r.has("num_starts") && init != InitStrategy::Random {
+        return Err(invalid(
+            "num_starts",
+            format!("applies to init = random only, not {}", init.name()),
+        ));
+    }
+    let mixer = r.parsed::<MixerKind>("mixer")?.unwrap_or(d.mixer);
+    if r.has("trotter_steps") && mixer == MixerKind::X {
+        return Err(invalid(
+            "trotter_steps",
+            "applies to the XY mixers (the X mixer's layer is exact in one step)",
+        ));
+    }
     Ok(Qaoa {
         p,
-        mixer: r.parsed::<MixerKind>("mixer")?.unwrap_or(d.mixer),
+        mixer,
         trotter_steps: r.usize("trotter_steps")?.unwrap_or(d.trotter_steps),
         initial_state: r
             .parsed::<InitialState>("initial_state")?
             .unwrap_or(d.initial_state),
-        init: r.parsed::<InitStrategy>("init")?.unwrap_or(d.init),
+        init,
         num_starts: r.usize("num_starts")?.unwrap_or(d.num_starts),
         optimizer: r
             .parsed::<OptimizerKind>("optimizer")?
@@ -480,9 +494,13 @@ mod tests {
             for &kind in spec.solvers {
                 let mut p = map(json!({}));
                 p.insert(spec.name.into(), example(spec.name));
-                if spec.name == "beta_schedule" {
-                    p.insert("beta_schedule_type".into(), json!("custom"));
-                }
+                // Parameters that need a companion to apply.
+                match spec.name {
+                    "beta_schedule" => p.insert("beta_schedule_type".into(), json!("custom")),
+                    "trotter_steps" => p.insert("mixer".into(), json!("xy-ring")),
+                    "num_starts" => p.insert("init".into(), json!("random")),
+                    _ => None,
+                };
                 build(kind, &p).unwrap_or_else(|e| panic!("{} for {kind}: {e}", spec.name));
             }
             for kind in SolverKind::ALL

@@ -220,7 +220,7 @@ pub fn parse_ortega(text: &str, path: &Path) -> Result<Knapsack> {
             path,
             toks[0].1,
             format!(
-                "item count must be a positive integer, found `{}`",
+                "item count must be an integer from 1 to 10000000, found `{}`",
                 toks[0].0
             ),
         )
@@ -312,7 +312,7 @@ pub fn parse_pisinger(text: &str, path: &Path) -> Result<Vec<Knapsack>> {
         if n.fract() != 0.0 || !(1.0..=1e7).contains(&n) {
             return Err(err(
                 lines[k + 1].0,
-                format!("item count must be a positive integer, found {n}"),
+                format!("item count must be an integer from 1 to 10000000, found {n}"),
             ));
         }
         let n = n as usize;

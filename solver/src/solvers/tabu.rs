@@ -355,6 +355,24 @@ impl Solver for Tabu {
                 reason: "must be at least 1".into(),
             });
         }
+        if self.max_stagnation == Some(0) {
+            return Err(Error::InvalidParameter {
+                name: "max_stagnation",
+                reason: "must be at least 1".into(),
+            });
+        }
+        // As dwave-samplers' TabuSampler: with tenure ≥ n every variable would be tabu.
+        if let Some(t) = self.tenure
+            && t >= qubo.num_vars().max(1)
+        {
+            return Err(Error::InvalidParameter {
+                name: "tenure",
+                reason: format!(
+                    "{t} must be below the number of variables ({})",
+                    qubo.num_vars()
+                ),
+            });
+        }
         let n = qubo.num_vars();
         let timeout = self
             .timeout
@@ -541,5 +559,45 @@ mod tests {
         .sample(&graph(800, false), &RunControl::new().seed(1))
         .unwrap();
         assert_eq!(r.info.params["tenure"], 61);
+    }
+
+    #[test]
+    fn settings_that_cannot_work_are_refused() {
+        let q = crate::testing::random_qubo(6, 0.5, true, 2);
+        let ctl = RunControl::new().seed(1);
+        for (bad, name) in [
+            (
+                Tabu {
+                    tenure: Some(6),
+                    ..Default::default()
+                },
+                "tenure",
+            ),
+            (
+                Tabu {
+                    max_stagnation: Some(0),
+                    ..Default::default()
+                },
+                "max_stagnation",
+            ),
+            (
+                Tabu {
+                    max_stale_restarts: 0,
+                    ..Default::default()
+                },
+                "max_stale_restarts",
+            ),
+        ] {
+            match bad.sample(&q, &ctl) {
+                Err(Error::InvalidParameter { name: n, .. }) => assert_eq!(n, name),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        let ok = Tabu {
+            tenure: Some(5),
+            timeout: Some(std::time::Duration::from_millis(5)),
+            ..Default::default()
+        };
+        assert!(ok.sample(&q, &ctl).is_ok());
     }
 }
