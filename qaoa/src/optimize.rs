@@ -89,6 +89,9 @@ pub(crate) struct Objective<'a> {
     /// Answer cost requests with a gradient call (set for L-BFGS, which always follows a
     /// cost with the gradient at the same point).
     gradient_first: Cell<bool>,
+    /// The optimiser proposed a non-finite point (its arithmetic overflowed, e.g. on
+    /// coefficients near 1e300): the optimisation ends with the best point so far.
+    pub diverged: Cell<bool>,
 }
 
 impl<'a> Objective<'a> {
@@ -111,6 +114,7 @@ impl<'a> Objective<'a> {
             error: RefCell::new(None),
             memo: RefCell::new(None),
             gradient_first: Cell::new(false),
+            diverged: Cell::new(false),
         }
     }
 
@@ -122,9 +126,14 @@ impl<'a> Objective<'a> {
         }
     }
 
-    /// False once the budget, the clock or an error has ended the optimisation.
-    fn may_continue(&self) -> bool {
-        if self.stop.get().is_some() || self.error.borrow().is_some() {
+    /// False once the budget, the clock, an error or a non-finite point `x` has ended the
+    /// optimisation.
+    fn may_continue(&self, x: &[f64]) -> bool {
+        if self.stop.get().is_some() || self.error.borrow().is_some() || self.diverged.get() {
+            return false;
+        }
+        if x.iter().any(|v| !v.is_finite()) {
+            self.diverged.set(true);
             return false;
         }
         if let Some(why) = self.clock.should_stop() {
@@ -153,7 +162,7 @@ impl<'a> Objective<'a> {
         if self.gradient_first.get() {
             return self.eval_grad(x).map(|(f, _)| f);
         }
-        if !self.may_continue() {
+        if !self.may_continue(x) {
             return None;
         }
         match (self.value)(x) {
@@ -175,7 +184,7 @@ impl<'a> Objective<'a> {
         if let Some((f, Some(g))) = self.recall(x) {
             return Some((f, g));
         }
-        if !self.may_continue() {
+        if !self.may_continue(x) {
             return None;
         }
         match (self.gradient)(x) {
@@ -309,7 +318,13 @@ fn finish_argmin(
     }
     match run {
         Ok(()) => Ok(()),
-        Err(_) if obj.stop.get().is_some() || obj.evals.get() >= obj.max_evals => Ok(()),
+        Err(_)
+            if obj.stop.get().is_some()
+                || obj.diverged.get()
+                || obj.evals.get() >= obj.max_evals =>
+        {
+            Ok(())
+        }
         Err(e) => Err(optimizer_error(kind, e)),
     }
 }

@@ -376,3 +376,27 @@ fn approximation_ratio_is_taken_over_the_reachable_states() {
     assert_eq!(range[0].as_f64(), Some(lo));
     assert_eq!(range[1].as_f64(), Some(hi));
 }
+
+#[test]
+fn coefficients_near_the_f64_limit_end_the_optimisation_cleanly() {
+    // Gradients near 1e300 overflow inside the optimisers, which then propose non-finite
+    // angles: the optimisation ends with the best point so far instead of failing.
+    let mut b = QuboBuilder::new(2);
+    b.add_linear(0, 1e300)
+        .add_linear(1, -1e300)
+        .add_quadratic(0, 1, 1e300);
+    let q = b.build().unwrap();
+    for optimizer in ["lbfgs", "nelder-mead", "cobyla", "spsa"] {
+        let solver = Qaoa {
+            optimizer: optimizer.parse().unwrap(),
+            max_evals: 50,
+            ..Default::default()
+        };
+        let (ss, report) = solver.run(&q, &RunControl::new().seed(1)).unwrap();
+        assert!(report.expectation.is_finite(), "{optimizer}");
+        assert!(report.angles.gamma.iter().all(|g| g.is_finite()));
+        let best = ss.first().unwrap();
+        assert_eq!(best.energy, q.energy(&best.sample), "{optimizer}");
+        assert_eq!(best.energy, -1e300, "{optimizer}");
+    }
+}

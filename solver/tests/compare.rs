@@ -305,6 +305,13 @@ fn cancelled_comparisons_say_so() {
             .run(&Target::new("r", &q, &energy))
             .is_err()
     );
+    // A repeat count whose records cannot fit is refused before anything runs or allocates.
+    let err = Comparison::new()
+        .solver("sa", SimulatedAnnealing::default())
+        .repeats(usize::MAX / 2)
+        .run(&Target::new("r", &q, &energy))
+        .unwrap_err();
+    assert!(matches!(err, quboflow::Error::OutOfMemory { .. }), "{err}");
 }
 
 #[test]

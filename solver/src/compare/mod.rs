@@ -226,6 +226,13 @@ impl Comparison {
                 reason: format!("must be finite, not {}", r.value),
             });
         }
+        // Every run is kept (a record of a few hundred bytes, more with its energy trace):
+        // refuse a repeat count whose records alone could not fit, before allocating them.
+        crate::memory::check_allocation(
+            || format!("{} repeats of {} solvers", self.repeats, self.solvers.len()),
+            crate::memory::bytes(self.repeats, 512)
+                .saturating_mul(self.solvers.len().max(1) as u64),
+        )?;
         let base_seed = self
             .seed
             .unwrap_or_else(|| RunControl::new().resolve_seed());
