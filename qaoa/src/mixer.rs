@@ -118,15 +118,21 @@ impl MixerPlan {
         if kind == MixerKind::X {
             return Ok(plan);
         }
-        let c = constraints.filter(|c| !c.mixer_groups().is_empty()).ok_or(
-            Error::InvalidParameter {
+        let c = constraints
+            .filter(|c| !c.mixer_groups().is_empty())
+            .ok_or_else(|| Error::InvalidParameter {
                 name: "mixer",
                 reason: format!(
-                    "the {} mixer needs one-hot or k-hot groups (Constraints); this model has none",
-                    kind.name()
+                    "the {} mixer needs one-hot or k-hot groups (Constraints); {}",
+                    kind.name(),
+                    if constraints.is_some() {
+                        "this model's constraints have none (set partitions and capacity rows \
+                         cannot be kept by an XY mixer): use the x mixer"
+                    } else {
+                        "this model has none"
+                    }
                 ),
-            },
-        )?;
+            })?;
         c.validate(n)?;
         for (vars, k) in c.mixer_groups() {
             let vars = vars.as_slice();

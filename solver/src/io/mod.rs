@@ -132,8 +132,12 @@ pub fn read(path: &Path, format: Option<Format>, opts: &ReadOptions) -> Result<M
 
 /// The text of a file: UTF-8 checked (the error names the line of the first bad byte), a
 /// byte-order mark removed.
+///
+/// Read in chunks, so that what is not text ends the read at once — a NUL byte never occurs
+/// in any supported format, and `/dev/zero` or a binary file would otherwise be read whole —
+/// and so that a stream with no end (a pipe) is refused once it outgrows memory.
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_bytes(path)?;
     scan::utf8(path, &bytes)?;
     let mut text = String::from_utf8(bytes)
         .map_err(|_| Error::parse(path, 1, "file is not valid UTF-8 text"))?;
@@ -141,6 +145,53 @@ pub fn read_text(path: &Path) -> Result<String> {
         text.drain(..'\u{feff}'.len_utf8());
     }
     Ok(text)
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    const CHUNK: usize = 1 << 20;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    // Memory is checked whenever the buffer would double, not on every chunk.
+    let mut checked = 0usize;
+    loop {
+        let start = bytes.len();
+        if start + CHUNK > checked {
+            checked = (2 * (start + CHUNK)).max(1 << 24);
+            crate::memory::check_allocation(
+                || format!("reading {}", path.display()),
+                checked as u64,
+            )?;
+        }
+        bytes.resize(start + CHUNK, 0);
+        let got = loop {
+            match file.read(&mut bytes[start..]) {
+                Ok(k) => break k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::io(path, e)),
+            }
+        };
+        bytes.truncate(start + got);
+        if start == 0 && (bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff])) {
+            // UTF-16 holds NULs; say what it is.
+            scan::utf8(path, &bytes)?;
+        }
+        if let Some(at) = bytes[start..].iter().position(|&b| b == 0) {
+            let at = start + at;
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Err(Error::parse(
+                path,
+                line,
+                format!(
+                    "expected text, found a NUL byte (offset {at}): a binary file, or UTF-16 \
+                     text (save it as UTF-8)"
+                ),
+            ));
+        }
+        if got == 0 {
+            return Ok(bytes);
+        }
+    }
 }
 
 /// Reads a model from text; `path` is used for detection and in error messages.
