@@ -101,7 +101,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// The parameter names that are command-line flags.
 fn is_flag(name: &str) -> bool {
-    matches!(name, "vartype" | "penalty" | "encoding")
+    matches!(
+        name,
+        "vartype" | "penalty" | "encoding" | "report" | "repeats" | "reference"
+    )
         || quboflow_runtime::PARAMETERS.iter().any(|p| p.name == name)
 }
 
