@@ -104,8 +104,7 @@ fn is_flag(name: &str) -> bool {
     matches!(
         name,
         "vartype" | "penalty" | "encoding" | "report" | "repeats" | "reference"
-    )
-        || quboflow_runtime::PARAMETERS.iter().any(|p| p.name == name)
+    ) || quboflow_runtime::PARAMETERS.iter().any(|p| p.name == name)
 }
 
 /// An error about a flag's value, in flag words (`--penalty: …`), with the file it concerns.

@@ -290,7 +290,7 @@ fn flags_that_do_not_apply_are_errors_naming_the_flag() {
     let p = repo("testdata/petersen.gset");
     let p = s(&p);
     let tsp = repo("testdata/burma14_first5.tsp");
-    let cases: [(&[&str], &str); 15] = [
+    let cases: [(&[&str], &str); 16] = [
         (
             &["solve", p, "--solver", "sa", "--moves", "constrained"],
             "--moves",
@@ -336,6 +336,10 @@ fn flags_that_do_not_apply_are_errors_naming_the_flag() {
             "--shots",
         ),
         (&["qaoa", p, "--trotter-steps", "2"], "--trotter-steps"),
+        (
+            &["compare", p, "--solvers", "sa", "--report", "r.pdf"],
+            "--report: r.pdf",
+        ),
         (&["qaoa", p, "--num-starts", "3"], "--num-starts"),
         (
             &["solve", p, "--solver", "tabu", "--tenure", "10"],
