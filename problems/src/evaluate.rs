@@ -2,9 +2,21 @@
 //! tour lengths, route distances and packed values.
 
 use quboflow::Sense;
-use quboflow::compare::{Evaluate, Evaluation};
+use quboflow::compare::{Evaluate, Evaluation, Target};
 
 use crate::encodings::{Encoded, EnergyMeaning};
+
+impl Encoded {
+    /// This model as a comparison target: its name, the file it came from, the encoding and
+    /// the reference the file's tables give (replace `reference` to measure against another).
+    pub fn target(&self) -> Target<'_> {
+        let mut t = Target::new(self.name(), &self.qubo, self);
+        t.path = self.source.as_ref().map(|s| s.path.display().to_string());
+        t.encoding = (self.encoding != "none").then(|| self.encoding.to_string());
+        t.reference = self.reference().cloned();
+        t
+    }
+}
 
 impl Evaluate for Encoded {
     fn problem(&self) -> String {

@@ -186,7 +186,6 @@ fn parse_picked(
     Ok(Loaded {
         path: file.to_path_buf(),
         name,
-
         detection,
         input,
         read_s: t0.elapsed().as_secs_f64(),

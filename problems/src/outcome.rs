@@ -5,7 +5,7 @@ use quboflow::SampleSet;
 use quboflow::compare::{Assessment, Reference, assess, gap_percent};
 
 use crate::encodings::Encoded;
-use crate::error::Result;
+use crate::error::{Result, invalid};
 use crate::solution::Decoded;
 
 /// What a run found, decoded: the assessment (feasible fraction, best feasible read, energy
@@ -28,9 +28,28 @@ pub struct Outcome {
 }
 
 impl Encoded {
+    /// `Ok` when reads of this model can be repaired: an encoded instance, not a plain QUBO
+    /// file (a qbsolv, COO, JSON, bqp or Gset model has no native constraints to repair to).
+    pub fn check_repair(&self) -> Result<()> {
+        let plain_file = self
+            .source
+            .as_ref()
+            .is_some_and(|s| !s.format.is_instance());
+        if plain_file || self.decoder.as_plain().is_some() {
+            return Err(invalid(
+                "repair",
+                "applies to instance files (TSPLIB, CVRPLIB, knapsack)",
+            ));
+        }
+        Ok(())
+    }
+
     /// Judges a run's samples: energies recomputed, every read decoded, the best feasible one
     /// compared with the reference the file's tables give.
     pub fn assess(&self, ss: &SampleSet, repair: bool) -> Result<Outcome> {
+        if repair {
+            self.check_repair()?;
+        }
         let assessment = assess(&self.qubo, self, ss, repair)?;
         let best = assessment
             .best_feasible

@@ -162,3 +162,20 @@ fn capacity_rows_with_one_hot_items_bin_packing_and_facility_location() {
     };
     assert_eq!(best(&enc, &sa, 2), ground);
 }
+
+#[test]
+fn repair_is_for_instances_and_refused_on_plain_models() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata");
+    let ctl = RunControl::new().seed(1);
+    let exact = quboflow::solvers::Exact::default();
+    let plain = quboflow_problems::open(&root.join("petersen.gset"), &Default::default()).unwrap();
+    let ss = exact.sample(&plain.qubo, &ctl).unwrap();
+    assert!(plain.check_repair().is_err());
+    assert!(plain.assess(&ss, true).is_err());
+    assert!(plain.assess(&ss, false).is_ok());
+    let tsp =
+        quboflow_problems::open(&root.join("burma14_first5.tsp"), &Default::default()).unwrap();
+    let ss = exact.sample(&tsp.qubo, &ctl).unwrap();
+    let out = tsp.assess(&ss, true).unwrap();
+    assert!(out.repaired.is_some_and(|d| d.feasible));
+}

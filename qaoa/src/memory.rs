@@ -1,6 +1,6 @@
 //! Memory accounting: what a simulation needs, what the machine has, refusal before allocating.
 
-use quboflow::memory::available_memory;
+use quboflow::memory::check_allocation;
 
 use crate::error::{Error, Result};
 use crate::real::Precision;
@@ -44,21 +44,25 @@ pub fn check_memory(n: usize, precision: Precision, states: u64) -> Result<()> {
             max: MAX_QUBITS,
         });
     }
-    let required = memory_for(n, precision, states);
-    if let Some(available) = available_memory()
-        && required > available
-    {
-        return Err(Error::OutOfMemory {
-            what: format!(
-                "a {n}-qubit {} simulation ({states} statevector{})",
-                precision.name(),
-                if states == 1 { "" } else { "s" }
-            ),
+    let what = || {
+        format!(
+            "a {n}-qubit {} simulation ({states} statevector{})",
+            precision.name(),
+            if states == 1 { "" } else { "s" }
+        )
+    };
+    check_allocation(what, memory_for(n, precision, states)).map_err(|e| match e {
+        quboflow::Error::OutOfMemory {
+            what,
             required,
             available,
-        });
-    }
-    Ok(())
+        } => Error::OutOfMemory {
+            what,
+            required,
+            available,
+        },
+        e => e.into(),
+    })
 }
 
 #[cfg(test)]

@@ -1,86 +1,44 @@
-//! Library enums as command-line choices: `--help` lists their names, and parsing goes
-//! through the library's own `FromStr`, so the CLI and Python accept the same names.
+//! Library enums as command-line choices: `--help` lists each value with the library's own
+//! one-line description, and parsing goes through the library's `FromStr`, so the CLI and
+//! Python accept the same names.
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use quboflow_problems::{Encoding, FileFormat};
+use quboflow_runtime::SolverKind;
 
-/// `(name, help, hidden)` of each accepted value; hidden ones are accepted aliases.
-pub(crate) type Choices = &'static [(&'static str, &'static str, bool)];
-
-/// The formats of `--format`.
-pub(crate) const FORMATS: Choices = &[
-    ("qubo", "qbsolv .qubo", false),
-    ("coo", "dimod COO text", false),
-    ("json", "quboflow or dimod BQM JSON", false),
-    ("bqp", "Beasley OR-Library bqp (maximise)", false),
-    ("gset", "Gset graph (Max-Cut)", false),
-    ("tsplib", "TSPLIB .tsp", false),
-    ("cvrplib", "CVRPLIB .vrp", false),
-    ("knapsack", "Ortega or Pisinger knapsack file", false),
-    ("tsp", "", true),
-    ("vrp", "", true),
-    ("cvrp", "", true),
-];
-
-/// The encodings of `--encoding`.
-pub(crate) const ENCODINGS: Choices = &[
-    ("auto", "the problem's exact default", false),
-    (
-        "tsp-position",
-        "TSP, city-by-position one-hot (exact)",
-        false,
-    ),
-    (
-        "cvrp-set-partitioning",
-        "CVRP over all feasible routes (exact)",
-        false,
-    ),
-    (
-        "cvrp-clusters",
-        "CVRP cluster-first / route-second (heuristic)",
-        false,
-    ),
-    (
-        "knapsack-log-slack",
-        "knapsack with log-encoded slack (exact)",
-        false,
-    ),
-    (
-        "knapsack-unbalanced",
-        "knapsack, unbalanced penalisation (heuristic)",
-        false,
-    ),
-    ("maxcut", "Max-Cut of a Gset graph", false),
-    ("tsp", "", true),
-    ("cvrp", "", true),
-    ("knapsack", "", true),
-];
-
-/// The solvers of `--solver` / `--solvers`.
-pub(crate) const SOLVERS: Choices = &[
-    (
-        "exact",
-        "exhaustive enumeration (up to --max-num-vars variables)",
-        false,
-    ),
-    ("descent", "multi-start steepest descent", false),
-    (
-        "sa",
-        "simulated annealing (dwave-samplers' parameters)",
-        false,
-    ),
-    ("pt", "parallel tempering (replica exchange)", false),
-    ("tabu", "multistart tabu search (Palubeckis MST2)", false),
-    ("qaoa", "QAOA on the statevector simulator", false),
-];
-
-/// A parser accepting `choices` and producing `T` through its `FromStr`.
-pub(crate) fn parser<T>(choices: Choices) -> impl TypedValueParser<Value = T>
+/// A parser accepting `values` (`(name, help)`) and the hidden `aliases`, producing `T`
+/// through its `FromStr`.
+fn parser<T>(
+    values: impl IntoIterator<Item = (&'static str, &'static str)>,
+    aliases: &'static [&'static str],
+) -> impl TypedValueParser<Value = T>
 where
     T: std::str::FromStr<Err = String> + Clone + Send + Sync + 'static,
 {
-    let values = choices.iter().map(|&(name, help, hidden)| {
-        let v = PossibleValue::new(name).hide(hidden);
-        if help.is_empty() { v } else { v.help(help) }
-    });
-    PossibleValuesParser::new(values).try_map(|s: String| s.parse::<T>())
+    let shown = values
+        .into_iter()
+        .map(|(name, help)| PossibleValue::new(name).help(help));
+    let hidden = aliases.iter().map(|a| PossibleValue::new(*a).hide(true));
+    PossibleValuesParser::new(shown.chain(hidden)).try_map(|s: String| s.parse::<T>())
+}
+
+/// `--format`.
+pub(crate) fn formats() -> impl TypedValueParser<Value = FileFormat> {
+    parser(
+        FileFormat::ALL.map(|f| (f.name(), f.describe())),
+        &["tsp", "vrp", "cvrp"],
+    )
+}
+
+/// `--encoding`.
+pub(crate) fn encodings() -> impl TypedValueParser<Value = Encoding> {
+    parser(
+        Encoding::ALL.map(|e| (e.name(), e.describe())),
+        &["tsp", "cvrp", "knapsack"],
+    )
+}
+
+/// `--solver` and each of `--solvers`.
+pub(crate) fn solvers() -> impl TypedValueParser<Value = SolverKind> {
+    parser(SolverKind::ALL.map(|k| (k.name(), k.describe())), &[])
 }

@@ -8,9 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use quboflow::Progress;
-use quboflow::compare::{
-    Comparison, ComparisonReport, Observer, Reference, ReferenceKind, Status, Target,
-};
+use quboflow::compare::{Comparison, ComparisonReport, Observer, Reference, ReferenceKind, Status};
 use quboflow_problems::Encoded;
 use quboflow_runtime::SolverKind;
 
@@ -27,7 +25,7 @@ pub(crate) struct CompareArgs {
 
     /// Solvers to compare, comma-separated: exact, descent, sa, pt, tabu, qaoa.
     #[arg(long, value_name = "SOLVERS", value_delimiter = ',', default_value = "sa,tabu,pt",
-          value_parser = choices::parser::<SolverKind>(choices::SOLVERS))]
+          value_parser = choices::solvers())]
     solvers: Vec<SolverKind>,
 
     /// Runs per solver, each with its own seed derived from --seed.
@@ -163,10 +161,10 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
         quboflow::report::ReportFormat::from_path(p)?;
     }
     let solvers = a.params.build_all(&a.solvers)?;
-    let limit = crate::solve::time_limit("time-limit", a.time_limit)?;
+    let limit = crate::solve::time_limit(a.time_limit)?;
     let enc = a.input.open(quiet)?;
-    if a.repair && !enc.source.as_ref().is_some_and(|s| s.format.is_instance()) {
-        anyhow::bail!("--repair applies to instance files (TSPLIB, CVRPLIB, knapsack)");
+    if a.repair {
+        enc.check_repair()?;
     }
     let reference = choose_reference(a, &enc)?;
     let mut cmp = Comparison::new()
@@ -182,9 +180,7 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
     if let Some(pb) = &pb {
         cmp = cmp.observer(Arc::new(Bar(pb.clone())));
     }
-    let mut target = Target::new(enc.name(), &enc.qubo, &enc);
-    target.path = Some(a.input.file.display().to_string());
-    target.encoding = (enc.encoding != "none").then(|| enc.encoding.to_string());
+    let mut target = enc.target();
     target.reference = reference;
     let report = cmp.run(&target)?;
     if let Some(pb) = pb {

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use quboflow::io::{self, Format, Model};
-use quboflow_problems::Encoded;
 
 use crate::input::{InputArgs, output_format};
 
@@ -13,45 +12,42 @@ use crate::input::{InputArgs, output_format};
 #[derive(Args, Debug)]
 pub(crate) struct ConvertArgs {
     #[command(flatten)]
-    input: InputArgs,
+    pub(crate) input: InputArgs,
 
     /// Output file.
-    output: PathBuf,
+    pub(crate) output: PathBuf,
 
     /// Output format (default: from the output file's extension).
     #[arg(long, value_name = "qubo|coo|json")]
-    to: Option<Format>,
+    pub(crate) to: Option<Format>,
 }
 
 /// Arguments of `quboflow encode`.
 #[derive(Args, Debug)]
 pub(crate) struct EncodeArgs {
     #[command(flatten)]
-    input: InputArgs,
+    pub(crate) input: InputArgs,
 
     /// Output QUBO file (.qubo, .coo or .json; JSON also keeps the objective and the one-hot
     /// groups, so XY mixers and constraint-preserving moves work from it).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: PathBuf,
+    pub(crate) output: PathBuf,
 
     /// Output format (default: from the extension).
     #[arg(long, value_name = "qubo|coo|json")]
+    pub(crate) to: Option<Format>,
+}
+
+/// `convert` and `encode` do the same (they differ in how the output is named): reads and
+/// encodes the input, then writes the model; says what a qbsolv or COO file cannot keep.
+pub(crate) fn run(
+    input: &InputArgs,
+    output: &Path,
     to: Option<Format>,
-}
-
-pub(crate) fn run_convert(a: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
-    let enc = a.input.open(quiet)?;
-    write(&enc, &a.output, a.to, quiet)
-}
-
-pub(crate) fn run_encode(a: &EncodeArgs, quiet: bool) -> anyhow::Result<()> {
-    let enc = a.input.open(quiet)?;
-    write(&enc, &a.output, a.to, quiet)
-}
-
-/// Writes the encoded model; says what a qbsolv or COO file cannot keep.
-fn write(enc: &Encoded, output: &Path, to: Option<Format>, quiet: bool) -> anyhow::Result<()> {
+    quiet: bool,
+) -> anyhow::Result<()> {
     let to = output_format(output, to)?;
+    let enc = input.open(quiet)?;
     let objective = enc.objective();
     if !quiet && to != Format::Json {
         if !objective.is_energy() {

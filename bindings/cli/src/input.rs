@@ -17,7 +17,7 @@ pub(crate) struct InputArgs {
 
     /// Input format: qubo, coo, json, bqp, gset, tsplib, cvrplib, knapsack (default: from the
     /// extension, else the content).
-    #[arg(long, value_name = "FORMAT", value_parser = choices::parser::<FileFormat>(choices::FORMATS))]
+    #[arg(long, value_name = "FORMAT", value_parser = choices::formats())]
     pub(crate) format: Option<FileFormat>,
 
     /// Variable type of a COO file without a `# vartype=` header (COO files only).
@@ -27,7 +27,7 @@ pub(crate) struct InputArgs {
     /// [instance files] Encoding: auto (the problem's exact default), tsp-position,
     /// cvrp-set-partitioning, cvrp-clusters, knapsack-log-slack, knapsack-unbalanced, maxcut
     /// (Gset).
-    #[arg(long, value_name = "ENCODING", value_parser = choices::parser::<Encoding>(choices::ENCODINGS))]
+    #[arg(long, value_name = "ENCODING", value_parser = choices::encodings())]
     pub(crate) encoding: Option<Encoding>,
 
     /// [instance files] Penalty weight A (default: the encoding's provably safe value).

@@ -32,7 +32,8 @@ mod solve;
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use quboflow_runtime::{PARAMETERS, SolverKind};
 
 /// quboflow: solve QUBO, Max-Cut and logistics problems classically and with QAOA, side by side.
 #[derive(Parser, Debug)]
@@ -66,33 +67,15 @@ enum Command {
     Compare(Box<compare::CompareArgs>),
     /// QAOA on the statevector simulator: optimise angles and sample, evaluate ⟨C⟩ at given
     /// angles (--evaluate), export the circuit as OpenQASM (--qasm).
-    // The classical solvers' flags are shared with solve/compare but mean nothing here: kept
-    // out of this help (given anyway, they are refused by name).
-    #[command(mut_arg("initial_states", |a| a.hide(true)))]
-    #[command(mut_arg("num_sweeps", |a| a.hide(true)))]
-    #[command(mut_arg("num_sweeps_per_beta", |a| a.hide(true)))]
-    #[command(mut_arg("beta_range", |a| a.hide(true)))]
-    #[command(mut_arg("beta_schedule_type", |a| a.hide(true)))]
-    #[command(mut_arg("beta_schedule", |a| a.hide(true)))]
-    #[command(mut_arg("num_replicas", |a| a.hide(true)))]
-    #[command(mut_arg("tenure", |a| a.hide(true)))]
-    #[command(mut_arg("num_restarts", |a| a.hide(true)))]
-    #[command(mut_arg("max_stale_restarts", |a| a.hide(true)))]
-    #[command(mut_arg("max_stagnation", |a| a.hide(true)))]
-    #[command(mut_arg("timeout", |a| a.hide(true)))]
-    #[command(mut_arg("num_states", |a| a.hide(true)))]
-    #[command(mut_arg("max_num_vars", |a| a.hide(true)))]
-    #[command(mut_arg("moves", |a| a.hide(true)))]
     Qaoa(Box<qaoa::QaoaArgs>),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    quboflow_runtime::thread_pool(cli.threads)
-        .map_err(|e| anyhow::anyhow!("--{}", e.to_string().trim_start_matches("invalid ")))?;
+    quboflow_runtime::thread_pool(cli.threads).map_err(params::cli_error)?;
     match cli.command {
         Command::Info(a) => info::run(&a, cli.quiet),
-        Command::Convert(a) => convert::run_convert(&a, cli.quiet),
-        Command::Encode(a) => convert::run_encode(&a, cli.quiet),
+        Command::Convert(a) => convert::run(&a.input, &a.output, a.to, cli.quiet),
+        Command::Encode(a) => convert::run(&a.input, &a.output, a.to, cli.quiet),
         Command::Solve(a) => solve::run(&a, cli.quiet),
         Command::Compare(a) => compare::run(&a, cli.quiet),
         Command::Qaoa(a) => qaoa::run(&a, cli.quiet),
@@ -103,7 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn is_flag(name: &str) -> bool {
     matches!(
         name,
-        "vartype" | "penalty" | "encoding" | "report" | "repeats" | "reference"
+        "vartype" | "penalty" | "encoding" | "repair" | "report" | "repeats" | "reference"
     ) || quboflow_runtime::PARAMETERS.iter().any(|p| p.name == name)
 }
 
@@ -178,8 +161,26 @@ fn usage_line(e: &clap::Error) -> String {
     }
 }
 
+/// The command line. `qaoa` shares the solver flags of `solve` and `compare`, but the
+/// classical solvers' ones mean nothing there: its help leaves them out (given anyway, they
+/// are refused by name). Which they are comes from the registry, not from a list here.
+fn command() -> clap::Command {
+    Cli::command().mut_subcommand("qaoa", |mut qaoa| {
+        for p in PARAMETERS
+            .iter()
+            .filter(|p| !p.solvers.contains(&SolverKind::Qaoa))
+        {
+            qaoa = qaoa.mut_arg(p.name, |a| a.hide(true));
+        }
+        qaoa
+    })
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e)
             if matches!(

@@ -201,11 +201,13 @@ impl SolverParams {
         put("precision", self.precision.as_ref().map(|v| json!(v)));
         put("angles", self.angles.as_ref().map(|v| json!(v)));
         put("trotter_steps", self.trotter_steps.map(|v| json!(v)));
-        for v in m.values() {
-            // A NaN or infinite value from the command line becomes JSON null: refuse it here.
-            if v.is_null() {
-                anyhow::bail!("every number given must be finite");
-            }
+        // A NaN or infinite number from the command line becomes JSON null (in a list too):
+        // refuse it here, by its flag, before it reaches the registry as "null".
+        fn has_null(v: &Value) -> bool {
+            v.is_null() || v.as_array().is_some_and(|a| a.iter().any(has_null))
+        }
+        if let Some((name, _)) = m.iter().find(|(_, v)| has_null(v)) {
+            anyhow::bail!("{}: every number must be finite", as_flag(name));
         }
         Ok(m)
     }
@@ -252,7 +254,7 @@ pub(crate) fn as_flag(name: &str) -> String {
 }
 
 /// A registry error in command-line words.
-fn cli_error(e: quboflow_runtime::Error) -> anyhow::Error {
+pub(crate) fn cli_error(e: quboflow_runtime::Error) -> anyhow::Error {
     use quboflow_runtime::Error as E;
     match e {
         E::DoesNotApply { name, owners, .. } if owners == "no solver" => {

@@ -119,7 +119,7 @@ impl QaoaArgs {
 pub(crate) fn run(a: &QaoaArgs, quiet: bool) -> anyhow::Result<()> {
     a.check()?;
     let solver = a.params.qaoa()?;
-    let limit = crate::solve::time_limit("time-limit", a.time_limit)?;
+    let limit = crate::solve::time_limit(a.time_limit)?;
     let enc = a.input.open(quiet)?;
     if a.evaluate || a.export_only {
         return evaluate(a, &solver, &enc);

@@ -23,7 +23,7 @@ pub(crate) struct SolveArgs {
 
     /// Which solver to run.
     #[arg(long, value_name = "SOLVER", default_value = "descent",
-          value_parser = choices::parser::<SolverKind>(choices::SOLVERS))]
+          value_parser = choices::solvers())]
     solver: SolverKind,
 
     /// Seed (default: drawn at random and reported, so the run can be repeated).
@@ -52,13 +52,9 @@ pub(crate) struct SolveArgs {
     pub(crate) params: SolverParams,
 }
 
-/// A time limit flag as a duration; above 10⁹ s it is no limit at all.
-pub(crate) fn time_limit(flag: &str, s: Option<f64>) -> anyhow::Result<Option<Duration>> {
-    let d = s
-        .map(|s| quboflow_runtime::seconds(flag, s))
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--{}", e.to_string().trim_start_matches("invalid ")))?;
-    Ok(d.filter(|d| *d != Duration::MAX))
+/// `--time-limit` as a duration; above 10⁹ s it is no limit at all.
+pub(crate) fn time_limit(s: Option<f64>) -> anyhow::Result<Option<Duration>> {
+    quboflow_runtime::time_limit("time_limit", s).map_err(crate::params::cli_error)
 }
 
 /// Installs a Ctrl-C handler: the first press stops the run (the best so far is reported),
@@ -110,10 +106,10 @@ pub(crate) fn note_early_stop(ss: &SampleSet, quiet: bool) {
 
 pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     let solver = a.params.build_one(a.solver)?;
-    let limit = time_limit("time-limit", a.time_limit)?;
+    let limit = time_limit(a.time_limit)?;
     let enc = a.input.open(quiet)?;
-    if a.repair && !enc.source.as_ref().is_some_and(|s| s.format.is_instance()) {
-        anyhow::bail!("--repair applies to instance files (TSPLIB, CVRPLIB, knapsack)");
+    if a.repair {
+        enc.check_repair()?;
     }
     let (ss, total) = sample_with_progress(solver.as_ref(), &enc, a.seed, limit, quiet)?;
     let outcome = enc.assess(&ss, a.repair)?;

@@ -5,22 +5,13 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{bin, json_of, repo};
+use common::{bin, json_of, repo, sample_of};
 
 use quboflow::testing::data_file;
 use serde_json::Value;
 
 fn run(args: &[&str]) -> Output {
     bin().args(args).output().unwrap()
-}
-
-fn sample_of(doc: &Value) -> Vec<u8> {
-    doc["best"]["sample"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap() as u8)
-        .collect()
 }
 
 fn tmp(name: &str) -> PathBuf {

@@ -24,5 +24,5 @@ mod params;
 
 pub use error::{Error, Result};
 pub use kind::SolverKind;
-pub use limits::{MAX_SECONDS, MAX_THREADS, seconds, thread_pool};
+pub use limits::{MAX_SECONDS, MAX_THREADS, seconds, thread_pool, time_limit};
 pub use params::{PARAMETERS, ParamSpec, Params, build, build_qaoa, check_applies};

@@ -35,6 +35,22 @@ pub fn seconds(name: &str, s: f64) -> Result<Duration> {
     Duration::try_from_secs_f64(s).map_err(|e| invalid(name, format!("{s} s: {e}")))
 }
 
+/// A time limit from optional seconds, as [`seconds`] reads them: `None` when none was given
+/// or when it is above [`MAX_SECONDS`] (no limit).
+///
+/// ```
+/// use quboflow_runtime::time_limit;
+/// assert_eq!(time_limit("time_limit", Some(2.0))?, Some(std::time::Duration::from_secs(2)));
+/// assert_eq!(time_limit("time_limit", Some(1e300))?, None);
+/// assert_eq!(time_limit("time_limit", None)?, None);
+/// # Ok::<(), quboflow_runtime::Error>(())
+/// ```
+pub fn time_limit(name: &str, s: Option<f64>) -> Result<Option<Duration>> {
+    Ok(s.map(|s| seconds(name, s))
+        .transpose()?
+        .filter(|d| *d != Duration::MAX))
+}
+
 /// Sets the global thread pool to `n` workers (`None`: all cores), `1 ..= MAX_THREADS`.
 pub fn thread_pool(n: Option<usize>) -> Result<()> {
     let Some(n) = n else { return Ok(()) };

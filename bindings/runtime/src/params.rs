@@ -217,7 +217,7 @@ impl<'a> Reader<'a> {
     }
 
     fn has(&self, name: &str) -> bool {
-        self.params.get(name).is_some_and(|v| !v.is_null())
+        self.get(name).is_some()
     }
 
     fn get(&self, name: &str) -> Option<&'a Value> {

@@ -32,3 +32,13 @@ pub(crate) fn json_of(out: &Output) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// The bitstring of `best` in a result document.
+pub(crate) fn sample_of(doc: &serde_json::Value) -> Vec<u8> {
+    doc["best"]["sample"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u8)
+        .collect()
+}
