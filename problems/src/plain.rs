@@ -78,6 +78,37 @@ impl PlainDecoder {
         }
     }
 
+    /// A model built in code (no file), encoded as itself: its objective is the energy and
+    /// its constraints, if it carries any, decide feasibility.
+    ///
+    /// ```
+    /// use quboflow::QuboBuilder;
+    /// let mut b = QuboBuilder::new(2);
+    /// b.add_quadratic(0, 1, -1.0);
+    /// let enc = quboflow_problems::PlainDecoder::model(b.build()?);
+    /// assert_eq!(enc.encoding, "none");
+    /// assert_eq!(enc.decode(&[1, 1]).objective, Some(-1.0));
+    /// # Ok::<(), quboflow::Error>(())
+    /// ```
+    pub fn model(qubo: quboflow::Qubo) -> Encoded {
+        let qubo = Arc::new(qubo);
+        let decoder = PlainDecoder {
+            qubo: Arc::clone(&qubo),
+            objective: Objective::energy(),
+            format: "qubo",
+        };
+        Encoded {
+            offset: qubo.offset(),
+            qubo,
+            decoder: Arc::new(decoder),
+            encoding: "none",
+            penalties: json!({}),
+            energy_meaning: EnergyMeaning::Objective,
+            details: json!({}),
+            source: None,
+        }
+    }
+
     /// The objective of the file.
     pub fn objective(&self) -> &Objective {
         &self.objective

@@ -66,6 +66,9 @@ pub struct Qaoa {
     pub max_evals: usize,
     /// Angles to use as they are, without optimising (`γ_1..γ_p`, `β_1..β_p`). Default none.
     pub angles: Option<Angles>,
+    /// Where the optimisation starts (Qiskit's `initial_point`), replacing `init`'s rule.
+    /// Default none.
+    pub initial_point: Option<Angles>,
     /// Bitstrings drawn from the final state (shots). Default 1000.
     pub num_reads: usize,
     /// Where the circuits run. Default the local [`Statevector`] simulator (complex128).
@@ -85,6 +88,7 @@ impl Default for Qaoa {
             optimizer: OptimizerKind::Lbfgs,
             max_evals: 200,
             angles: None,
+            initial_point: None,
             num_reads: 1000,
             backend: Arc::new(Statevector::default()),
         }
@@ -146,6 +150,10 @@ pub struct QaoaReport {
     /// The final circuit, for export (not serialised; `circuit` holds its size).
     #[serde(skip)]
     pub circuit_ir: Circuit,
+    /// The exact probability of each returned row's bitstring in the final state, in the
+    /// sample set's row order (backends that know probabilities only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probabilities: Option<Vec<f64>>,
 }
 
 impl Qaoa {
@@ -289,6 +297,18 @@ impl Qaoa {
             kernel: prepared.describe(),
             layer_ms: measured.layer_ms.unwrap_or(f64::NAN),
             circuit_ir: circuit,
+            probabilities: measured.probabilities.as_ref().map(|p| {
+                let of: std::collections::HashMap<&[u8], f64> = measured
+                    .counts
+                    .iter()
+                    .zip(p)
+                    .map(|((bits, _), &q)| (bits.as_slice(), q))
+                    .collect();
+                set.samples
+                    .iter()
+                    .map(|s| of.get(s.sample.as_slice()).copied().unwrap_or(0.0))
+                    .collect()
+            }),
         };
         let mut info = Info::new("qaoa", self.params(), seed);
         info.extra = serde_json::to_value(&report).unwrap_or_default();
@@ -372,6 +392,24 @@ impl Qaoa {
             s => s,
         };
         let mut ratio = None;
+        if let Some(a) = &self.initial_point {
+            if a.depth() != p {
+                return Err(Error::InvalidAngles(format!(
+                    "initial_point has {} layers, but p = {p}",
+                    a.depth()
+                )));
+            }
+            let best = run(a.to_flat(), &value, &gradient, 0)?.0;
+            return Ok(Optimised {
+                angles: Angles::from_flat(&best)?,
+                history,
+                evaluations: evals,
+                gradient_evaluations: grads,
+                init: "initial_point",
+                fixed_angle_ratio: None,
+                stopped: stop,
+            });
+        }
         let best = match strategy {
             InitStrategy::Fixed => {
                 let fixed = angles::fixed_angles(qubo, p).ok_or(Error::InvalidParameter {
@@ -507,6 +545,7 @@ impl Solver for Qaoa {
             "optimizer": self.optimizer.name(),
             "max_evals": self.max_evals,
             "angles": self.angles.as_ref().map(Angles::to_flat),
+            "initial_point": self.initial_point.as_ref().map(Angles::to_flat),
             "num_reads": self.num_reads,
             "backend": self.backend.name(),
             "backend_params": self.backend.params(),
@@ -514,6 +553,21 @@ impl Solver for Qaoa {
     }
 
     fn sample(&self, qubo: &Qubo, ctl: &RunControl) -> quboflow::Result<SampleSet> {
+        if qubo.num_vars() == 0 {
+            // No qubits: every shot measures the empty bitstring (dimod's samplers return
+            // the empty sample for an empty model; nothing to optimise or simulate).
+            let seed = ctl.resolve_seed();
+            let row = Sample {
+                sample: Vec::new(),
+                energy: qubo.offset(),
+                num_occurrences: self.num_reads.max(1) as u64,
+            };
+            return Ok(SampleSet::from_rows(
+                0,
+                vec![row],
+                Info::new("qaoa", self.params(), seed),
+            ));
+        }
         Ok(self.run(qubo, ctl)?.0)
     }
 }

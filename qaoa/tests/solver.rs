@@ -400,3 +400,45 @@ fn coefficients_near_the_f64_limit_end_the_optimisation_cleanly() {
         assert_eq!(best.energy, -1e300, "{optimizer}");
     }
 }
+
+#[test]
+fn an_empty_model_measures_the_empty_bitstring_and_an_initial_point_is_where_it_starts() {
+    use quboflow::{QuboBuilder, RunControl, Solver};
+    use quboflow_qaoa::{Angles, Qaoa};
+    let mut b = QuboBuilder::new(0);
+    b.add_offset(1.5);
+    let empty = b.build().unwrap();
+    let set = Qaoa::default()
+        .sample(&empty, &RunControl::new().seed(1))
+        .unwrap();
+    assert_eq!(set.samples.len(), 1);
+    assert_eq!(set.samples[0].energy, 1.5);
+    assert_eq!(set.samples[0].num_occurrences, 1000);
+
+    let mut b = QuboBuilder::new(2);
+    b.add_linear(0, -1.0)
+        .add_linear(1, -1.0)
+        .add_quadratic(0, 1, 3.0);
+    let q = b.build().unwrap();
+    let start = Angles {
+        gamma: vec![-0.3],
+        beta: vec![0.2],
+    };
+    let qaoa = Qaoa {
+        initial_point: Some(start.clone()),
+        max_evals: 0,
+        ..Default::default()
+    };
+    let set = qaoa.sample(&q, &RunControl::new().seed(1)).unwrap();
+    // No optimisation: the final angles are the initial point.
+    assert_eq!(set.info.extra["angles"]["gamma"][0].as_f64(), Some(-0.3));
+    assert_eq!(set.info.extra["init"], "initial_point");
+    let probs = set.info.extra["probabilities"].as_array().unwrap();
+    assert_eq!(probs.len(), set.samples.len());
+    let wrong = Qaoa {
+        p: 2,
+        initial_point: Some(start),
+        ..Default::default()
+    };
+    assert!(wrong.sample(&q, &RunControl::new()).is_err());
+}

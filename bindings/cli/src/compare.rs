@@ -8,8 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use quboflow::Progress;
-use quboflow::compare::{Comparison, ComparisonReport, Observer, Reference, ReferenceKind, Status};
-use quboflow_problems::Encoded;
+use quboflow::compare::{Comparison, ComparisonReport, Observer, Status};
 use quboflow_runtime::SolverKind;
 
 use crate::choices;
@@ -66,45 +65,6 @@ pub(crate) struct CompareArgs {
 
     #[command(flatten)]
     params: SolverParams,
-}
-
-/// The reference the user asked for, or the known one, or none (best found).
-fn choose_reference(a: &CompareArgs, enc: &Encoded) -> anyhow::Result<Option<Reference>> {
-    let known = enc.reference().cloned();
-    let path = &a.input.file;
-    let describe = |k: &Option<Reference>| match k {
-        Some(r) => format!("the tables have a {} of {}", r.kind.label(), r.value),
-        None => "the data tables beside it have no value for it".to_string(),
-    };
-    match a.reference.as_deref().map(str::trim) {
-        None => Ok(known),
-        Some("optimum") => match known {
-            Some(r) if r.kind == ReferenceKind::ProvenOptimum => Ok(Some(r)),
-            other => anyhow::bail!(
-                "{}: --reference optimum needs a proven optimum, but {}",
-                path.display(),
-                describe(&other)
-            ),
-        },
-        Some("best-known") => match known {
-            Some(r) => Ok(Some(r)),
-            None => anyhow::bail!(
-                "{}: --reference best-known, but {}",
-                path.display(),
-                describe(&None)
-            ),
-        },
-        Some(v) => match v.parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(Some(Reference {
-                value: x,
-                kind: ReferenceKind::User,
-                source: "--reference".into(),
-            })),
-            _ => anyhow::bail!(
-                "--reference must be optimum, best-known or a finite number, not {v:?}"
-            ),
-        },
-    }
 }
 
 /// A progress bar over all runs of the comparison.
@@ -166,7 +126,7 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
     if a.repair {
         enc.check_repair()?;
     }
-    let reference = choose_reference(a, &enc)?;
+    let reference = enc.choose_reference(a.reference.as_deref(), "--reference")?;
     let mut cmp = Comparison::new()
         .repeats(a.repeats)
         .maybe_seed(a.seed)

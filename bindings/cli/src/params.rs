@@ -139,6 +139,15 @@ pub(crate) struct SolverParams {
     )]
     pub(crate) angles: Option<Vec<f64>>,
 
+    /// [qaoa] Angles γ1,..,γp,β1,..,βp where the optimisation starts (instead of --init).
+    #[arg(
+        long,
+        value_name = "G1,..,GP,B1,..,BP",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub(crate) initial_point: Option<Vec<f64>>,
+
     /// [qaoa] Trotter steps per XY layer (default 1).
     #[arg(long, value_name = "N")]
     pub(crate) trotter_steps: Option<usize>,
@@ -200,6 +209,10 @@ impl SolverParams {
         put("max_evals", self.max_evals.map(|v| json!(v)));
         put("precision", self.precision.as_ref().map(|v| json!(v)));
         put("angles", self.angles.as_ref().map(|v| json!(v)));
+        put(
+            "initial_point",
+            self.initial_point.as_ref().map(|v| json!(v)),
+        );
         put("trotter_steps", self.trotter_steps.map(|v| json!(v)));
         // A NaN or infinite number from the command line becomes JSON null (in a list too):
         // refuse it here, by its flag, before it reaches the registry as "null".

@@ -160,6 +160,11 @@ pub const PARAMETERS: &[ParamSpec] = &[
         help: "γ1..γp, β1..βp used as given (no optimisation)",
     },
     ParamSpec {
+        name: "initial_point",
+        solvers: &[Q],
+        help: "γ1..γp, β1..βp where the optimisation starts (instead of init's rule)",
+    },
+    ParamSpec {
         name: "trotter_steps",
         solvers: &[Q],
         help: "Trotter steps per XY layer; default 1",
@@ -403,21 +408,45 @@ fn qaoa(r: &Reader<'_>) -> Result<Qaoa> {
         .floats("angles")?
         .map(|flat| Angles::from_flat(&flat).map_err(|e| invalid("angles", e.to_string())))
         .transpose()?;
+    let initial_point = r
+        .floats("initial_point")?
+        .map(|flat| Angles::from_flat(&flat).map_err(|e| invalid("initial_point", e.to_string())))
+        .transpose()?;
+    if let Some(name) = ["init", "num_starts"]
+        .into_iter()
+        .find(|n| initial_point.is_some() && r.has(n))
+    {
+        return Err(invalid(
+            name,
+            "does not apply with initial_point, which is where the optimisation starts",
+        ));
+    }
     if angles.is_some()
-        && let Some(name) = ["init", "optimizer", "max_evals", "num_starts"]
-            .into_iter()
-            .find(|n| r.has(n))
+        && let Some(name) = [
+            "init",
+            "optimizer",
+            "max_evals",
+            "num_starts",
+            "initial_point",
+        ]
+        .into_iter()
+        .find(|n| r.has(n))
     {
         return Err(invalid(
             name,
             "does not apply with angles, which are used as given (no optimisation)",
         ));
     }
-    let p = match (r.usize("p")?, &angles) {
+    let p = match (r.usize("p")?, angles.as_ref().or(initial_point.as_ref())) {
         (Some(p), Some(a)) if p != a.depth() => {
+            let which = if angles.is_some() {
+                "angles"
+            } else {
+                "initial_point"
+            };
             return Err(invalid(
                 "p",
-                format!("{p} layers, but angles has {}", a.depth()),
+                format!("{p} layers, but {which} has {}", a.depth()),
             ));
         }
         (Some(p), _) => p,
@@ -457,6 +486,7 @@ fn qaoa(r: &Reader<'_>) -> Result<Qaoa> {
         max_evals: r.usize("max_evals")?.unwrap_or(d.max_evals),
         num_reads: r.usize("num_reads")?.unwrap_or(d.num_reads),
         angles,
+        initial_point,
         backend: Arc::new(backend),
         ..d
     })
@@ -485,7 +515,7 @@ mod tests {
                 "init" => json!("ramp"),
                 "optimizer" => json!("cobyla"),
                 "precision" => json!("complex64"),
-                "angles" => json!([0.1, 0.2]),
+                "angles" | "initial_point" => json!([0.1, 0.2]),
                 "timeout" => json!(0.5),
                 _ => json!(2),
             }

@@ -35,6 +35,77 @@ pub struct Cvrp {
 }
 
 impl Cvrp {
+    /// An instance from a full distance matrix (node `depot` is the depot), demands per node
+    /// and the vehicle capacity; every value is checked, and the depot's demand must be 0.
+    ///
+    /// ```
+    /// use quboflow_problems::Cvrp;
+    /// let d = vec![vec![0.0, 2.0, 2.0], vec![2.0, 0.0, 1.0], vec![2.0, 1.0, 0.0]];
+    /// let c = Cvrp::from_matrix("tiny", d, vec![0.0, 1.0, 1.0], 2.0, 0)?;
+    /// assert_eq!(c.cost(&[vec![1, 2]]), 5.0);
+    /// assert!(Cvrp::from_matrix("bad", vec![vec![0.0]], vec![0.0], 1.0, 0).is_err());
+    /// # Ok::<(), quboflow_problems::Error>(())
+    /// ```
+    pub fn from_matrix(
+        name: &str,
+        distances: Vec<Vec<f64>>,
+        demands: Vec<f64>,
+        capacity: f64,
+        depot: usize,
+    ) -> Result<Self> {
+        let bad = |reason: String| Err(crate::error::invalid("cvrp", reason));
+        let n = distances.len();
+        if n < 2 || distances.iter().any(|r| r.len() != n) {
+            return bad(format!(
+                "the distance matrix must be square with at least 2 rows (depot and a customer), got {n} rows"
+            ));
+        }
+        if demands.len() != n {
+            return bad(format!("{} demands for {n} nodes", demands.len()));
+        }
+        if depot >= n {
+            return bad(format!("depot {depot} is not a node (0..{n})"));
+        }
+        if !capacity.is_finite() || capacity <= 0.0 {
+            return bad(format!("capacity {capacity} must be finite and positive"));
+        }
+        if let Some((i, d)) = demands
+            .iter()
+            .enumerate()
+            .find(|(_, d)| !d.is_finite() || **d < 0.0 || **d > capacity)
+        {
+            return bad(format!(
+                "demand of node {i} is {d}; demands are finite, ≥ 0 and at most the capacity {capacity}"
+            ));
+        }
+        if demands[depot] != 0.0 {
+            return bad(format!(
+                "the depot (node {depot}) has demand {}; it must be 0",
+                demands[depot]
+            ));
+        }
+        let flat: Vec<f64> = distances.into_iter().flatten().collect();
+        if let Some(k) = flat.iter().position(|d| !d.is_finite() || *d < 0.0) {
+            return bad(format!(
+                "distance [{}, {}] is {}; distances are finite and ≥ 0",
+                k / n,
+                k % n,
+                flat[k]
+            ));
+        }
+        Ok(Cvrp {
+            name: name.to_string(),
+            dimension: n,
+            depot,
+            capacity,
+            demands,
+            vehicles: None,
+            distance_limit: None,
+            edge_weight_type: EdgeWeightType::Explicit,
+            distances: flat,
+        })
+    }
+
     /// Reads a `.vrp` file.
     pub fn read(path: &Path) -> Result<Self> {
         Self::parse(&read_text(path)?, path)

@@ -1,0 +1,82 @@
+"""compare(): the CLI's comparison from Python — same figures for the same seed — and its
+report as a DataFrame, HTML with inline SVG, and files by extension."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+
+import pytest
+
+import quboflow as qf
+from quboflow.exceptions import ModelError
+
+FIGURES = ("best_objective", "best_energy", "mean_energy", "raw_feasible_fraction", "hits",
+           "runs_completed", "gap_percent", "energy_mismatches")
+
+
+def test_same_figures_as_the_cli(cli, testdata):
+    path = testdata / "burma14_first5.tsp"
+    doc = json.loads(subprocess.run(
+        [cli, "compare", str(path), "--solvers", "sa,descent,pt", "--repeats", "2", "--seed", "5",
+         "--num-sweeps", "300", "--json", "-q"],
+        check=True, capture_output=True, text=True,
+    ).stdout)
+    report = qf.compare(path, [("sa", {"num_sweeps": 300}), "descent", ("pt", {"num_sweeps": 300})],
+                        repeats=2, seed=5)
+    assert report.seeds == doc["settings"]["seeds"]
+    assert report.reference == doc["reference"]
+    for mine, theirs in zip(report.data["solvers"], doc["solvers"]):
+        assert mine["label"] == theirs["label"]
+        for f in FIGURES:
+            assert mine[f] == theirs[f], (mine["label"], f)
+        assert [r["best_energy"] for r in mine["runs"]] == [r["best_energy"] for r in theirs["runs"]]
+
+
+def test_report_outputs(tmp_path):
+    pd = pytest.importorskip("pandas")
+    k = qf.Knapsack([5, 4, 3, 7], [4, 3, 2, 5], 7)
+    seen = []
+    report = qf.compare(k, ["exact", "sa", ("quick tabu", "tabu", {"timeout": 5})], repeats=2, seed=1,
+                        reference=10, progress=lambda done, total, best: seen.append((done, total)))
+    df = report.to_pandas()
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.index) == ["exact", "sa", "quick tabu"]
+    assert df.loc["exact", "best_objective"] == 10.0 and df.loc["exact", "gap_percent"] == 0.0
+    assert df.loc["sa", "feasible_percent"] <= 100.0
+    assert report.reference["kind"] == "user"
+    runs = report.to_runs()
+    assert len(runs) == 6 and set(runs["seed"]) == set(report.seeds)
+    html = report.to_html()
+    assert html.startswith("<!DOCTYPE html>") and "<svg" in html
+    assert report._repr_html_() == html
+    for ext in ("html", "json", "csv", "md", "txt"):
+        out = tmp_path / f"r.{ext}"
+        report.write(out)
+        assert out.stat().st_size > 0
+    assert json.loads((tmp_path / "r.json").read_text())["solvers"][0]["label"] == "exact"
+    with pytest.raises(ModelError, match="report"):
+        report.write(tmp_path / "r.docx")
+    assert "best packed value" in repr(report)
+    assert pickle.loads(pickle.dumps(report)).to_json() == report.to_json()
+    assert seen and all(d <= t for d, t in seen)
+
+
+def test_models_and_references():
+    q = qf.Qubo({("a", "b"): -1.0, ("b", "c"): -1.0})
+    r = qf.compare(q, ["exact", "descent"], repeats=1, seed=2, name="chain")
+    assert r.data["instance"]["name"] == "chain"
+    assert r.data["solvers"][0]["best_energy"] == -2.0
+    with pytest.raises(ModelError, match="optimum"):
+        qf.compare(q, ["exact"], reference="optimum")
+    with pytest.raises(ModelError, match="unknown solver"):
+        qf.compare(q, ["annealer"])
+    with pytest.raises(ModelError, match="repeats"):
+        qf.compare(q, ["exact"], repeats=0)
+    with pytest.raises(ModelError, match="twice"):
+        qf.compare(q, ["sa", "sa"])
+    with pytest.raises(ModelError, match="whole comparison"):
+        qf.compare(q, [("sa", {"seed": 3})])
+    with pytest.raises(ModelError, match="repair"):
+        qf.compare(q, ["sa"], repair=True)
