@@ -10,6 +10,9 @@
 #   bash benches/peers/run.sh pt-gset           # parallel tempering, 10 s, G1-G5
 #   bash benches/peers/run.sh qaoa-layer        # QAOA time per layer vs QOKit and qiskit-aer
 #   bash benches/peers/run.sh qaoa-crosscheck   # same <C> from quboflow, QOKit, aer, our QASM
+#   bash benches/peers/run.sh python-sa         # SA from Python vs dwave-samplers and vs Rust
+#   bash benches/peers/run.sh python-build      # Qubo from scipy.sparse (10^6 nnz) vs dimod
+#   bash benches/peers/run.sh python-import     # import time of the package
 #
 # Extra arguments go to compare.py (see `--help`). Needs ../shared/data or $QUBOFLOW_DATA.
 set -euo pipefail
@@ -35,4 +38,13 @@ case "${1:-}" in
 esac
 venv_with "$here/.venv" "$here/requirements.txt"
 export QUBOFLOW_SA_THROUGHPUT="$root/target/release/sa_throughput"
+case "${1:-}" in
+  python-*)
+    # The package as users get it: the release wheel, installed into the peers' venv.
+    rm -rf "$root/target/bench-wheels"
+    "$here/.venv/bin/maturin" build --release --quiet -m "$root/bindings/python/Cargo.toml" -o "$root/target/bench-wheels"
+    "$here/.venv/bin/pip" install --quiet --force-reinstall --no-deps "$root"/target/bench-wheels/quboflow-*.whl
+    exec "$here/.venv/bin/python" "$here/python_peers.py" "$@"
+    ;;
+esac
 exec "$here/.venv/bin/python" "$here/compare.py" "$@"

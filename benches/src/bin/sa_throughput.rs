@@ -34,10 +34,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Warm-up: wakes the pool's threads and the cores under them.
     pool.install(|| sa.sample(&model.qubo, &RunControl::new().seed(0)))?;
     let mut best_ns = u64::MAX;
+    // The whole call too (preprocessing, sampling, sample set), the figure the Python
+    // binding's wall time is held against.
+    let mut best_wall_s = f64::INFINITY;
     let mut attempts = 0;
     let mut best_objective = f64::NEG_INFINITY;
     for seed in 1..=repeats {
+        let t0 = std::time::Instant::now();
         let r = pool.install(|| sa.sample(&model.qubo, &RunControl::new().seed(seed)))?;
+        best_wall_s = best_wall_s.min(t0.elapsed().as_secs_f64());
         best_ns = best_ns.min(r.info.timing.sampling_ns);
         attempts = r.info.counters["spin_flip_attempts"];
         if let Some(b) = r.first() {
@@ -45,7 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     println!(
-        "{{\"threads\": {threads}, \"attempts\": {attempts}, \"best_sampling_s\": {}, \"attempts_per_s\": {}, \"best_objective\": {best_objective}}}",
+        "{{\"threads\": {threads}, \"attempts\": {attempts}, \"best_sampling_s\": {}, \"best_wall_s\": {best_wall_s}, \"attempts_per_s\": {}, \"best_objective\": {best_objective}}}",
         best_ns as f64 * 1e-9,
         attempts as f64 / (best_ns as f64 * 1e-9)
     );

@@ -25,6 +25,14 @@ def test_stubs_match_the_native_module():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+def test_the_package_type_checks():
+    pytest.importorskip("mypy")
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "python/quboflow"], cwd=PY, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
 def test_the_package_is_typed():
     import quboflow
 
@@ -34,8 +42,8 @@ def test_the_package_is_typed():
 
 @pytest.mark.parametrize(
     "name",
-    ["quboflow", "quboflow._models", "quboflow._samplers", "quboflow._problems", "quboflow._compare",
-     "quboflow._sampleset"],
+    ["quboflow", "quboflow._models", "quboflow._samplers", "quboflow._problems", "quboflow._encoded",
+     "quboflow._compare", "quboflow._sampleset"],
 )
 def test_docstring_examples(name):
     module = importlib.import_module(name)

@@ -160,6 +160,15 @@ def test_vartype_spellings():
         as_vartype({0, 2})
 
 
+def test_pyqubo_compiled_models_are_read_through_to_qubo():
+    class Compiled:  # the part of PyQUBO's compiled model quboflow uses
+        def to_qubo(self):
+            return {("x", "x"): -1.0, ("x", "y"): 2.0}, 0.5
+
+    q = qf.Qubo(Compiled())
+    assert q.variables == ["x", "y"] and q.energy({"x": 1, "y": 0}) == -0.5
+
+
 def test_models_pickle_with_labels_and_constraints():
     q = qf.Qubo({("a", "b"): 1.0, ("b", "b"): -2.0}, offset=0.5)
     assert pickle.loads(pickle.dumps(q)) == q

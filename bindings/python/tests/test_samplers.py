@@ -189,6 +189,11 @@ def test_a_statevector_too_large_is_refused_before_allocating():
     assert isinstance(e.value, MemoryError)
 
 
+def test_a_problem_is_sampled_in_its_default_encoding():
+    ss = qf.TabuSampler().sample(qf.Knapsack([5, 4, 3], [4, 3, 2], 5), seed=1)
+    assert ss.first.native_cost == 7.0 and ss.first.is_feasible
+
+
 def test_encoded_problems_give_feasibility_and_native_cost():
     k = qf.Knapsack([5, 4, 3], [4, 3, 2], 5)
     enc = k.encode()

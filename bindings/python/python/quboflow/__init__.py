@@ -18,21 +18,18 @@ from __future__ import annotations
 
 from . import exceptions
 from ._compare import Report, compare
+from ._encoded import Encoded, Solution, encode_model, open_file
 from ._models import Ising, Model, Qubo, as_model
 from ._problems import (
     BinPacking,
     Cvrp,
-    Encoded,
     FacilityLocation,
     GraphColoring,
     JobShop,
     Knapsack,
     MaxCut,
     Problem,
-    Solution,
     Tsp,
-    encode_model,
-    open_file,
 )
 from ._quboflow import __version__, get_num_threads
 from ._quboflow import set_num_threads as _set_num_threads

@@ -195,15 +195,18 @@ def compare(
     """
     enc = as_encoded(problem)
     specs = [_solver_spec(s, enc.qubo) for s in solvers]
-    if isinstance(reference, (int, float)) and not isinstance(reference, bool):
-        reference = repr(float(reference))
+    if isinstance(reference, bool) or not isinstance(reference, (str, int, float, type(None))):
+        raise ModelError(
+            f"reference must be 'optimum', 'best-known' or a number, got {reference!r}"
+        )
+    ref = reference if reference is None or isinstance(reference, str) else repr(float(reference))
     if repeats is None or isinstance(repeats, bool) or int(repeats) != repeats or repeats < 1:
         raise ModelError(f"repeats must be a positive integer, got {repeats!r}")
     bar = Progress(progress, "compare")
     try:
         out = _native.compare(
             enc._native, specs, int(repeats), _seed(seed), _time_limit(time_limit),
-            bool(repair), reference, name, bar.callback(),
+            bool(repair), ref, name, bar.callback(),
         )
     finally:
         bar.close()

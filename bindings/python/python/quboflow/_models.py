@@ -310,8 +310,9 @@ class Model:
         import dimod
 
         lin, (row, col, data), off = self.to_numpy_vectors()
+        vartype = dimod.SPIN if self.vartype == SPIN else dimod.BINARY
         return dimod.BinaryQuadraticModel.from_numpy_vectors(
-            lin, (row, col, data), off, self.vartype, variable_order=self._variables
+            lin, (row, col, data), off, vartype, variable_order=self._variables
         )
 
     def to_qubo(self) -> Qubo:

@@ -115,9 +115,14 @@ class Sampler:
         return self.sample(Ising(h, J, offset), **parameters)
 
     def sample(self, bqm: Any, **parameters: Any) -> SampleSet:
-        """Samples ``bqm``: a :class:`Qubo`/:class:`Ising`, an :class:`Encoded` problem (rows
-        then carry ``is_feasible`` and ``native_cost``), a dimod BQM, or anything
-        :class:`Qubo` takes. Samples come back in the model's vartype and labels."""
+        """Samples ``bqm``: a :class:`Qubo`/:class:`Ising`, an :class:`Encoded` problem or a
+        problem (encoded by default; rows then carry ``is_feasible`` and ``native_cost``), a
+        dimod BQM, or anything :class:`Qubo` takes. Samples come back in the model's vartype
+        and labels."""
+        from ._problems import Problem
+
+        if isinstance(bqm, Problem):
+            bqm = bqm.encode()  # the problem's default encoding
         model = as_model(bqm)
         encoded = bqm if hasattr(bqm, "decode") and hasattr(bqm, "qubo") else None
         seed = _seed(parameters.pop("seed", None))

@@ -23,7 +23,9 @@ def _record(
     **extra: npt.ArrayLike,
 ) -> np.ndarray:
     rows, n = samples.shape
-    dtype = [("sample", np.int8, (n,)), ("energy", np.float64), ("num_occurrences", np.int64)]
+    dtype: list[tuple[Any, ...]] = [
+        ("sample", np.int8, (n,)), ("energy", np.float64), ("num_occurrences", np.int64)
+    ]
     for name in EXTRA_FIELDS:
         if name in extra:
             dtype.append((name, EXTRA_FIELDS[name]))
@@ -148,7 +150,7 @@ class SampleSet:
             names.append("idx")
         Row = namedtuple(name, names)  # type: ignore[misc]
         for i in self._order(sorted_by, reverse):
-            values = []
+            values: list[Any] = []
             for f in names:
                 if f == "idx":
                     values.append(int(i))
@@ -172,7 +174,7 @@ class SampleSet:
 
     # -- derived sets -----------------------------------------------------------------------
 
-    def _subset(self, idx: npt.ArrayLike) -> SampleSet:
+    def _subset(self, idx: Any) -> SampleSet:
         return SampleSet(self.record[idx], self._variables, self.vartype, dict(self.info))
 
     def lowest(self, rtol: float = 1e-05, atol: float = 1e-08) -> SampleSet:

@@ -56,8 +56,8 @@ def to_binary(samples: npt.NDArray[Any], vartype: str) -> npt.NDArray[np.uint8]:
 
 def from_binary(x: npt.NDArray[np.uint8], vartype: str) -> npt.NDArray[np.int8]:
     """Samples of ``vartype`` (int8) from 0/1 rows: s = 2x − 1 for SPIN."""
-    x = np.asarray(x, dtype=np.int8)
-    return (2 * x - 1).astype(np.int8) if vartype == SPIN else x
+    x8: npt.NDArray[np.int8] = np.asarray(x, dtype=np.int8)
+    return (2 * x8 - 1).astype(np.int8) if vartype == SPIN else x8
 
 
 def samples_matrix(

@@ -27,7 +27,7 @@ __all__ = [
 
 
 def _make(base: type[_samplers.Sampler]) -> type:
-    class Wrapped(dimod.Sampler):  # type: ignore[misc]
+    class Wrapped(dimod.Sampler):
         __doc__ = base.__doc__
 
         def __init__(self) -> None:
