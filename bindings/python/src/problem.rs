@@ -314,6 +314,38 @@ impl NativeEncoded {
         .to_string()
     }
 
+    /// Feasibility and native objective (NaN where undefined) of every binary row, decoded
+    /// in parallel: the `is_feasible` and `native_cost` fields of a sample set.
+    fn evaluate<'py>(
+        &self,
+        py: Python<'py>,
+        samples: PyReadonlyArray2<'py, u8>,
+    ) -> PyResult<(Bound<'py, PyArray1<bool>>, Bound<'py, PyArray1<f64>>)> {
+        let s = samples.as_array();
+        let n = self.inner.qubo.num_vars();
+        if s.ncols() != n {
+            return Err(model_error(format!(
+                "samples have {} columns, the model has {n} variables",
+                s.ncols()
+            )));
+        }
+        let pool = crate::pool::get()?;
+        let enc = &self.inner;
+        let (feasible, cost): (Vec<bool>, Vec<f64>) = py.detach(|| {
+            use rayon::prelude::*;
+            let rows: Vec<Vec<u8>> = s.outer_iter().map(|r| r.to_vec()).collect();
+            pool.install(|| {
+                rows.par_iter()
+                    .map(|r| {
+                        let d = enc.decode(r);
+                        (d.feasible, d.objective.unwrap_or(f64::NAN))
+                    })
+                    .unzip()
+            })
+        });
+        Ok((feasible.into_pyarray(py), cost.into_pyarray(py)))
+    }
+
     /// Decodes a binary sample: JSON of the native solution (0-based), its labels as the file
     /// numbers them, objective, feasibility and violations; `repair` gives the flagged
     /// repaired solution instead (`null` when the encoding has no repair).

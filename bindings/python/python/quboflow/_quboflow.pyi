@@ -140,6 +140,11 @@ class NativeEncoded:
     @property
     def model(self) -> NativeModel: ...
     def describe(self) -> str: ...
+    def evaluate(
+        self, samples: npt.NDArray[np.uint8]
+    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+        """Feasibility and native objective (NaN where undefined) of every binary row."""
+
     def decode(self, sample: list[int], repair: bool = False) -> str | None: ...
 
 def sample(

@@ -143,12 +143,7 @@ class Sampler:
         if isinstance(report, dict) and report.get("probabilities") is not None:
             extra["probability"] = np.asarray(report.pop("probabilities"), dtype=np.float64)
         if encoded is not None:
-            decoded = [encoded._native.decode(row.tolist(), False) for row in x]
-            rows = [json.loads(d) for d in decoded]
-            extra["is_feasible"] = np.array([r["feasible"] for r in rows], dtype=bool)
-            extra["native_cost"] = np.array(
-                [np.nan if r["objective"] is None else r["objective"] for r in rows]
-            )
+            extra["is_feasible"], extra["native_cost"] = encoded._native.evaluate(x)
         return SampleSet.from_samples(
             from_binary(x, model.vartype),
             model.vartype,
