@@ -247,6 +247,9 @@ fn xyz(c: &PyReadonlyArray2<'_, f64>, n: usize) -> PyResult<Vec<[f64; 3]>> {
         .collect())
 }
 
+/// `(is_feasible, native_cost)` per row.
+type Evaluated<'py> = (Bound<'py, PyArray1<bool>>, Bound<'py, PyArray1<f64>>);
+
 /// An encoded instance: the model, its constraints and the way back to native solutions.
 #[pyclass(module = "quboflow._quboflow", name = "NativeEncoded", frozen)]
 #[derive(Clone)]
@@ -320,7 +323,7 @@ impl NativeEncoded {
         &self,
         py: Python<'py>,
         samples: PyReadonlyArray2<'py, u8>,
-    ) -> PyResult<(Bound<'py, PyArray1<bool>>, Bound<'py, PyArray1<f64>>)> {
+    ) -> PyResult<Evaluated<'py>> {
         let s = samples.as_array();
         let n = self.inner.qubo.num_vars();
         if s.ncols() != n {
