@@ -59,6 +59,7 @@ def test_report_outputs(tmp_path):
     with pytest.raises(ModelError, match="report"):
         report.write(tmp_path / "r.docx")
     assert "best packed value" in repr(report)
+    assert report.data["instance"]["name"] == "knapsack"  # the instance's, not the encoding's
     assert pickle.loads(pickle.dumps(report)).to_json() == report.to_json()
     assert seen and all(d <= t for d, t in seen)
 

@@ -160,6 +160,13 @@ def test_vartype_spellings():
         as_vartype({0, 2})
 
 
+def test_a_square_dataframe_is_a_dense_model_labelled_by_its_index():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame([[1.0, 2.0], [0.0, -3.0]], index=["u", "v"], columns=["u", "v"])
+    q = qf.Qubo(df)
+    assert q.variables == ["u", "v"] and q.energy({"u": 1, "v": 1}) == 0.0
+
+
 def test_pyqubo_compiled_models_are_read_through_to_qubo():
     class Compiled:  # the part of PyQUBO's compiled model quboflow uses
         def to_qubo(self):

@@ -206,7 +206,7 @@ def compare(
     try:
         out = _native.compare(
             enc._native, specs, int(repeats), _seed(seed), _time_limit(time_limit),
-            bool(repair), ref, name, bar.callback(),
+            bool(repair), ref, name or enc.name, bar.callback(),
         )
     finally:
         bar.close()

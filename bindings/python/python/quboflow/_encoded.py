@@ -83,11 +83,14 @@ class Encoded:
 
     __slots__ = ("_native", "_labels", "_recipe", "_meta", "_qubo")
 
-    def __init__(self, native: Any, labels: Sequence[Hashable] | None, recipe: tuple[Any, ...]):
+    def __init__(self, native: Any, labels: Sequence[Hashable] | None, recipe: tuple[Any, ...],
+                 name: str | None = None):
         self._native = native
         self._labels = None if labels is None else list(labels)
         self._recipe = recipe
         self._meta: dict[str, Any] = json.loads(native.describe())
+        if name is not None:  # an instance built in code: its own name, not the encoding's
+            self._meta["name"] = name
         self._qubo = Qubo._wrap(native.model)
 
     @property

@@ -210,6 +210,8 @@ class Model:
             return Qubo._from_mappings({}, q, q_offset + offset)._as(cls)
         if isinstance(data, (np.ndarray, list, tuple)):
             return cls.from_numpy(data, offset)
+        if hasattr(data, "to_numpy") and hasattr(data, "index"):  # a square pandas DataFrame
+            return cls.from_numpy(data.to_numpy(dtype=np.float64), offset, variable_order=list(data.index))
         raise ModelError(
             f"cannot make a model from {type(data).__name__}: give a dict, a square array, a "
             "scipy.sparse matrix, a dimod BQM, a networkx graph or a file path"
@@ -391,7 +393,8 @@ class Qubo(Model):
 
     Args:
         data: ``{(u, v): w}`` with any hashable labels (``(u, v)`` and ``(v, u)`` summed,
-            ``(v, v)`` linear), a square numpy array (E = xᵀMx), a scipy.sparse matrix, a
+            ``(v, v)`` linear), a square numpy array (E = xᵀMx) or pandas DataFrame (its
+            index labels the variables), a scipy.sparse matrix, a
             dimod BQM, a networkx graph (Max-Cut), a PyQUBO compiled model, a file path or
             another model. Default: the empty model.
         offset: constant added to every energy. Default 0.0.

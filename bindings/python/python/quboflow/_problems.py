@@ -62,7 +62,7 @@ class _InstanceProblem(Problem):
             native = _native.NativeEncoded.open(self._path, None, encoding, penalty)
         else:
             native = self._native.encode(encoding, penalty)
-        return Encoded(native, self._labels, ("problem", self, encoding, penalty))
+        return Encoded(native, self._labels, ("problem", self, encoding, penalty), self.name)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r}, {len(self._labels or [])} {'items' if self._problem == 'knapsack' else 'nodes'})"

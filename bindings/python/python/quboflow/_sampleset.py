@@ -39,6 +39,13 @@ def _record(
     return rec
 
 
+def _row_type(name: str, fields: tuple[str, ...]) -> Any:
+    """The named-tuple class of :meth:`SampleSet.data` rows (built at run time from the
+    fields asked for)."""
+    make: Any = namedtuple
+    return make(name, fields)
+
+
 class SampleSet:
     """Samples, their energies and counts, with what produced them — dimod's ``SampleSet``
     layout and methods, plus quboflow's fields.
@@ -148,7 +155,7 @@ class SampleSet:
                 raise ModelError(f"{f!r} is not a field of the record")
         if index:
             names.append("idx")
-        Row = namedtuple(name, names)  # type: ignore[misc]
+        Row: Any = _row_type(name, tuple(names))
         for i in self._order(sorted_by, reverse):
             values: list[Any] = []
             for f in names:

@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import dimod
 
@@ -26,35 +26,55 @@ __all__ = [
 ]
 
 
-def _make(base: type[_samplers.Sampler]) -> type:
-    class Wrapped(dimod.Sampler):
-        __doc__ = base.__doc__
+class _DimodSampler(dimod.Sampler):
+    """A quboflow sampler behind dimod's ``Sampler`` interface."""
 
-        def __init__(self) -> None:
-            self._inner = base()
+    _base: ClassVar[type[_samplers.Sampler]]
 
-        @property
-        def parameters(self) -> dict[str, list[str]]:
-            return self._inner.parameters
+    def __init__(self) -> None:
+        self._inner = self._base()
 
-        @property
-        def properties(self) -> dict[str, Any]:
-            return self._inner.properties
+    @property
+    def parameters(self) -> dict[str, list[str]]:
+        return self._inner.parameters
 
-        def sample(self, bqm: Any, **parameters: Any) -> Any:
-            return self._inner.sample(bqm, **parameters).to_dimod()
+    @property
+    def properties(self) -> dict[str, Any]:
+        return self._inner.properties
 
-        def __reduce__(self) -> tuple[Any, ...]:
-            return (globals()[base.__name__], ())
+    def sample(self, bqm: Any, **parameters: Any) -> Any:
+        """Samples a dimod BQM (or anything quboflow's samplers take); a ``dimod.SampleSet``."""
+        return self._inner.sample(bqm, **parameters).to_dimod()
 
-    Wrapped.__name__ = Wrapped.__qualname__ = base.__name__
-    Wrapped.__module__ = __name__
-    return Wrapped
+    def __repr__(self) -> str:
+        return f"quboflow.dimod.{type(self).__name__}()"
 
 
-ExactSolver = _make(_samplers.ExactSolver)
-SteepestDescentSolver = _make(_samplers.SteepestDescentSolver)
-SimulatedAnnealingSampler = _make(_samplers.SimulatedAnnealingSampler)
-TabuSampler = _make(_samplers.TabuSampler)
-ParallelTemperingSampler = _make(_samplers.ParallelTemperingSampler)
-QAOASampler = _make(_samplers.QAOASampler)
+class ExactSolver(_DimodSampler):
+    __doc__ = _samplers.ExactSolver.__doc__
+    _base = _samplers.ExactSolver
+
+
+class SteepestDescentSolver(_DimodSampler):
+    __doc__ = _samplers.SteepestDescentSolver.__doc__
+    _base = _samplers.SteepestDescentSolver
+
+
+class SimulatedAnnealingSampler(_DimodSampler):
+    __doc__ = _samplers.SimulatedAnnealingSampler.__doc__
+    _base = _samplers.SimulatedAnnealingSampler
+
+
+class TabuSampler(_DimodSampler):
+    __doc__ = _samplers.TabuSampler.__doc__
+    _base = _samplers.TabuSampler
+
+
+class ParallelTemperingSampler(_DimodSampler):
+    __doc__ = _samplers.ParallelTemperingSampler.__doc__
+    _base = _samplers.ParallelTemperingSampler
+
+
+class QAOASampler(_DimodSampler):
+    __doc__ = _samplers.QAOASampler.__doc__
+    _base = _samplers.QAOASampler
