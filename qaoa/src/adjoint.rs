@@ -81,16 +81,18 @@ impl<F: Real> Engine<F> {
     /// and undoes both. The two agree to rounding (tested).
     pub fn gradient(&self, angles: &Angles) -> Result<(f64, Vec<f64>)> {
         angles.validate()?;
-        match self.checkpoint_layout(angles.depth()) {
-            Some(layout) => Ok(self.gradient_checkpointed(angles, layout)),
+        let out = match self.checkpoint_layout(angles.depth()) {
+            Some(layout) => self.gradient_checkpointed(angles, layout),
             None => {
                 // Checkpoints from an earlier, shallower call would only crowd the two states.
                 if let Ok(mut held) = self.checkpoints.lock() {
                     held.clear();
                 }
-                self.gradient_two_state(angles)
+                self.gradient_two_state(angles)?
             }
-        }
+        };
+        self.check_abort()?;
+        Ok(out)
     }
 
     /// The checkpoint layout, when the checkpointed gradient applies and fits in memory.
@@ -179,6 +181,9 @@ impl<F: Real> Engine<F> {
         // wider low pass, the forward group (if any) lies inside that backward one.
         let merged = self.cost.has_table() && !groups.is_empty();
         for l in 0..p {
+            if self.aborted() {
+                break;
+            }
             let (head, tail) = st.split_at_mut(layout.first(l));
             let src = &head[layout.before(l)];
             let (first, end) = tail.split_at_mut(1);
@@ -213,6 +218,9 @@ impl<F: Real> Engine<F> {
         };
         let mut grad = vec![0.0; 2 * p];
         for l in (0..p).rev() {
+            if self.aborted() {
+                break;
+            }
             let m = Rot::<F>::of(angles.beta[l]).inverse();
             let xq = &self.plan.x_qubits;
             let mut gb = 0.0;

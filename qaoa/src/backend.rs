@@ -37,6 +37,11 @@ pub trait Prepared {
     /// ⟨C⟩ at each angle set (exact, or the mean energy of shots).
     fn expectations(&self, batch: &[Angles]) -> Result<Vec<f64>>;
 
+    /// Stops calls in progress once `abort` is set, failing them with
+    /// [`quboflow::Error::Cancelled`] ([`quboflow::RunControl::abort_flag`]). Default: calls
+    /// run to their end (a backend whose calls are short needs nothing more).
+    fn watch(&mut self, _abort: std::sync::Arc<std::sync::atomic::AtomicBool>) {}
+
     /// `Ok` when [`Prepared::gradients`] can run here; otherwise why not.
     fn gradient_support(&self) -> Result<()> {
         Err(Error::InvalidParameter {
@@ -157,6 +162,10 @@ impl<F: Real> Simulation<F> {
 impl<F: Real> Prepared for Simulation<F> {
     fn is_exact(&self) -> bool {
         true
+    }
+
+    fn watch(&mut self, abort: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        self.engine.watch(abort);
     }
 
     fn expectations(&self, batch: &[Angles]) -> Result<Vec<f64>> {

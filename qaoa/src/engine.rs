@@ -129,6 +129,8 @@ pub struct Engine<F: Real> {
     pool: std::sync::Mutex<Vec<StateVector<F>>>,
     /// The gradient's checkpoints, kept for the next gradient for the same reason.
     pub(crate) checkpoints: std::sync::Mutex<Vec<StateVector<F>>>,
+    /// Set by [`Engine::watch`]: once true, calls stop at the next layer and fail.
+    abort: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     _f: std::marker::PhantomData<F>,
 }
 
@@ -169,8 +171,34 @@ impl<F: Real> Engine<F> {
             high_bits: HIGH_BITS,
             pool: std::sync::Mutex::new(Vec::new()),
             checkpoints: std::sync::Mutex::new(Vec::new()),
+            abort: None,
             _f: std::marker::PhantomData,
         })
+    }
+
+    /// Stops work once `flag` is set: the call in progress skips its remaining layers and
+    /// returns [`quboflow::Error::Cancelled`] (a layer at 26 qubits takes a few hundred
+    /// milliseconds and a gradient several of them; between calls is too late for Ctrl-C).
+    pub fn watch(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        self.abort = Some(flag);
+    }
+
+    /// True once the watched flag is set.
+    #[inline]
+    pub(crate) fn aborted(&self) -> bool {
+        self.abort
+            .as_ref()
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// `Err(Cancelled)` once the watched flag is set: what a call returns instead of the
+    /// meaningless result of the layers it skipped.
+    pub(crate) fn check_abort(&self) -> Result<()> {
+        if self.aborted() {
+            Err(Error::Core(quboflow::Error::Cancelled))
+        } else {
+            Ok(())
+        }
     }
 
     /// Number of qubits.
@@ -266,6 +294,7 @@ impl<F: Real> Engine<F> {
         angles.validate()?;
         let mut s = self.pooled_initial();
         self.apply_layers(&mut s, angles);
+        self.check_abort()?;
         Ok(s)
     }
 
@@ -282,9 +311,11 @@ impl<F: Real> Engine<F> {
         }
         let e = match self.layer(&mut s, angles.gamma[p - 1], angles.beta[p - 1], true) {
             Some(e) => e,
+            None if self.aborted() => f64::NAN,
             None => self.expectation_of(&s),
         };
         self.recycle(s);
+        self.check_abort()?;
         Ok(e)
     }
 
@@ -365,6 +396,9 @@ impl<F: Real> Engine<F> {
         beta: f64,
         energy: bool,
     ) -> Option<f64> {
+        if self.aborted() {
+            return None;
+        }
         let phase: PhaseLayer<F> = self.cost.prepare_phase(gamma);
         let m = Rot::of(beta);
         let (re, im) = (&mut state.re[..], &mut state.im[..]);

@@ -219,7 +219,13 @@ impl Qaoa {
         let t0 = Instant::now();
         let seed = ctl.resolve_seed();
         let ansatz = self.ansatz(qubo)?;
-        let prepared = self.backend.prepare(&ansatz)?;
+        let mut prepared = self.backend.prepare(&ansatz)?;
+        // An abort stops a simulation mid-call; a cancel waits for the call and keeps the
+        // best angles so far.
+        prepared.watch(ctl.abort_handle());
+        if ctl.is_cancelled() {
+            return Err(Error::Core(quboflow::Error::Cancelled));
+        }
         if self.optimizer == OptimizerKind::Lbfgs && self.angles.is_none() && self.max_evals > 0 {
             // Say so before any work when the gradient cannot run here.
             prepared.gradient_support()?;

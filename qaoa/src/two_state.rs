@@ -28,6 +28,9 @@ impl<F: Real> Engine<F> {
         let energy = self.apply_cost(&mut phi, &mut lam);
         let mut grad = vec![0.0; 2 * p];
         for l in (0..p).rev() {
+            if self.aborted() {
+                break;
+            }
             let (gb, gg) = self.layer_backward(&mut phi, &mut lam, angles.gamma[l], angles.beta[l]);
             grad[l] = 2.0 * gg;
             grad[p + l] = 2.0 * gb;

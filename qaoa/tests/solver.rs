@@ -442,3 +442,60 @@ fn an_empty_model_measures_the_empty_bitstring_and_an_initial_point_is_where_it_
     };
     assert!(wrong.sample(&q, &RunControl::new()).is_err());
 }
+
+#[test]
+fn an_abort_stops_the_engine_mid_call_and_the_run_with_cancelled() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use quboflow::testing::random_qubo;
+    use quboflow::{RunControl, Solver};
+    use quboflow_qaoa::{Angles, Ansatz, Engine, Qaoa};
+
+    let q = random_qubo(12, 0.5, true, 5);
+    let ansatz = Ansatz::new(&q, &Default::default()).unwrap();
+    let mut engine = Engine::<f64>::new(&ansatz).unwrap();
+    let flag = Arc::new(AtomicBool::new(false));
+    engine.watch(Arc::clone(&flag));
+    let angles = Angles {
+        gamma: vec![-0.1; 3],
+        beta: vec![0.3; 3],
+    };
+    let before = engine.expectation(&angles).unwrap();
+    flag.store(true, Ordering::SeqCst);
+    let cancelled = |r: Result<(), quboflow_qaoa::Error>| {
+        matches!(
+            r,
+            Err(quboflow_qaoa::Error::Core(quboflow::Error::Cancelled))
+        )
+    };
+    assert!(cancelled(engine.expectation(&angles).map(drop)));
+    assert!(cancelled(engine.gradient(&angles).map(drop)));
+    assert!(cancelled(engine.state(&angles).map(drop)));
+    flag.store(false, Ordering::SeqCst);
+    assert_eq!(engine.expectation(&angles).unwrap(), before);
+
+    // Through the solver: an abort during the optimisation ends the run with Cancelled (no
+    // best-so-far result: the caller has said it does not want one).
+    let big = random_qubo(18, 0.5, true, 6);
+    // Ten thousand random starts: minutes of work, whatever the optimiser converges to.
+    let qaoa = Qaoa {
+        p: 8,
+        init: quboflow_qaoa::InitStrategy::Random,
+        num_starts: 10_000,
+        ..Default::default()
+    };
+    let ctl = RunControl::new().seed(1);
+    let abort = ctl.abort_handle();
+    let setter = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        abort.store(true, Ordering::SeqCst);
+    });
+    let r = qaoa.sample(&big, &ctl);
+    setter.join().unwrap();
+    assert!(
+        matches!(r, Err(quboflow::Error::Cancelled)),
+        "{:?}",
+        r.map(|s| s.info.termination)
+    );
+}

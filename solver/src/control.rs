@@ -41,6 +41,7 @@ pub struct RunControl {
     seed: Option<u64>,
     time_limit: Option<Duration>,
     cancel: Arc<AtomicBool>,
+    abort: Arc<AtomicBool>,
     progress: Option<ProgressFn>,
 }
 
@@ -108,9 +109,23 @@ impl RunControl {
         self.cancel.store(true, Ordering::Relaxed);
     }
 
-    /// True once cancellation was requested.
+    /// Shares an abort flag: a cancel whose result will be discarded (Ctrl-C in Python).
+    /// Every solver stops on it as on the cancel flag; one with long indivisible steps (QAOA's
+    /// simulations) may also drop the step half-done and return [`crate::Error::Cancelled`]
+    /// instead of the best so far, so that it stops within a fraction of a step.
+    pub fn abort_flag(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.abort = flag;
+        self
+    }
+
+    /// The abort flag: store `true` to stop a run now, its result unwanted.
+    pub fn abort_handle(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.abort)
+    }
+
+    /// True once cancellation (or an abort) was requested.
     pub fn is_cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
+        self.cancel.load(Ordering::Relaxed) || self.abort.load(Ordering::Relaxed)
     }
 
     /// The configured seed, if any.
@@ -141,6 +156,7 @@ impl RunControl {
             deadline: self.time_limit.and_then(|d| start.checked_add(d)),
             time_limit: self.time_limit,
             cancel: Arc::clone(&self.cancel),
+            abort: Arc::clone(&self.abort),
             progress: self.progress.clone(),
             done: AtomicU64::new(0),
             total: total_work,
@@ -157,6 +173,7 @@ pub struct RunClock {
     deadline: Option<Instant>,
     time_limit: Option<Duration>,
     cancel: Arc<AtomicBool>,
+    abort: Arc<AtomicBool>,
     progress: Option<ProgressFn>,
     done: AtomicU64,
     total: u64,
@@ -170,7 +187,7 @@ impl RunClock {
     /// few thousand steps in inner loops, not on every step.
     #[inline]
     pub fn should_stop(&self) -> Option<Termination> {
-        if self.cancel.load(Ordering::Relaxed) {
+        if self.cancel.load(Ordering::Relaxed) || self.abort.load(Ordering::Relaxed) {
             return Some(Termination::Cancelled);
         }
         match self.deadline {

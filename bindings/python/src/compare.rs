@@ -93,14 +93,14 @@ pub(crate) fn compare(
     let reference = enc
         .choose_reference(reference.as_deref(), "reference")
         .py_err()?;
-    let cancel = Arc::new(AtomicBool::new(false));
+    let abort = Arc::new(AtomicBool::new(false));
     let latest = Arc::new(Latest::default());
     let mut cmp = Comparison::new()
         .repeats(repeats)
         .maybe_seed(seed)
         .time_limit(limit)
         .repair(repair)
-        .cancel_flag(Arc::clone(&cancel));
+        .abort_flag(Arc::clone(&abort));
     for (k, (label, kind, json)) in solvers.iter().enumerate() {
         if solvers[..k].iter().any(|s| s.0 == *label) {
             return Err(model_error(format!("solvers: {label} is listed twice")));
@@ -116,7 +116,7 @@ pub(crate) fn compare(
             runs: Default::default(),
         }));
     }
-    let report = interruptible(py, &cancel, &latest, progress.as_ref(), || {
+    let report = interruptible(py, &abort, &latest, progress.as_ref(), || {
         let mut t = enc.target();
         t.reference = reference;
         if let Some(n) = name {

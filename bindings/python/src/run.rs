@@ -37,11 +37,12 @@ impl Latest {
     }
 }
 
-/// Runs `work` off the GIL; Ctrl-C sets `cancel` and, once the work has stopped, raises
+/// Runs `work` off the GIL; Ctrl-C sets `abort` (the run's result is unwanted, so a solver
+/// may drop a long step half-done) and, once the work has stopped, raises
 /// `KeyboardInterrupt`; `callback(done, total, best_energy, label)` sees progress.
 pub(crate) fn interruptible<T: Send>(
     py: Python<'_>,
-    cancel: &Arc<AtomicBool>,
+    abort: &Arc<AtomicBool>,
     latest: &Arc<Latest>,
     callback: Option<&Py<PyAny>>,
     work: impl FnOnce() -> T + Send,
@@ -76,7 +77,7 @@ pub(crate) fn interruptible<T: Send>(
                 });
                 if let Err(e) = step {
                     // Stop the work, then wait for it: nothing is left running.
-                    cancel.store(true, Ordering::SeqCst);
+                    abort.store(true, Ordering::SeqCst);
                     interrupted = Some(e);
                 }
             }
@@ -163,18 +164,18 @@ pub(crate) fn sample<'py>(
     let kind: SolverKind = solver.parse().map_err(model_error)?;
     let built = quboflow_runtime::build(kind, &params(params_json)?).py_err()?;
     let limit = quboflow_runtime::time_limit("time_limit", time_limit).py_err()?;
-    let cancel = Arc::new(AtomicBool::new(false));
+    let abort = Arc::new(AtomicBool::new(false));
     let latest = Arc::new(Latest::default());
     let mut ctl = RunControl::new()
         .maybe_seed(seed)
         .maybe_time_limit(limit)
-        .cancel_flag(Arc::clone(&cancel));
+        .abort_flag(Arc::clone(&abort));
     if progress.is_some() {
         let l = Arc::clone(&latest);
         ctl = ctl.progress(move |p| l.set(p, kind.name()));
     }
     let qubo = Arc::clone(&model.qubo);
-    let set = interruptible(py, &cancel, &latest, progress.as_ref(), move || {
+    let set = interruptible(py, &abort, &latest, progress.as_ref(), move || {
         built.sample(&qubo, &ctl)
     })?
     .py_err()?;

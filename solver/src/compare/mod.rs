@@ -116,6 +116,7 @@ pub struct Comparison {
     repair: bool,
     target_tolerance: f64,
     cancel: Arc<AtomicBool>,
+    abort: Arc<AtomicBool>,
     observer: Option<Arc<dyn Observer>>,
 }
 
@@ -129,6 +130,7 @@ impl Default for Comparison {
             repair: false,
             target_tolerance: 1e-9,
             cancel: Arc::new(AtomicBool::new(false)),
+            abort: Arc::new(AtomicBool::new(false)),
             observer: None,
         }
     }
@@ -194,6 +196,13 @@ impl Comparison {
         self
     }
 
+    /// Shares an abort flag ([`RunControl::abort_flag`]): as the cancel flag, but the current
+    /// run may end without a result (its report is unwanted).
+    pub fn abort_flag(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.abort = flag;
+        self
+    }
+
     /// Installs an observer (progress display).
     pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
         self.observer = Some(observer);
@@ -247,7 +256,7 @@ impl Comparison {
             let mut s = measure::empty_summary(label, solver.name());
             s.params = solver.params();
             for (r, &seed) in seeds.iter().enumerate() {
-                if self.cancel.load(Ordering::Relaxed) {
+                if self.cancel.load(Ordering::Relaxed) || self.abort.load(Ordering::Relaxed) {
                     interrupted = true;
                     s.status = Status::Cancelled;
                     s.reason = Some("the comparison was cancelled".into());
@@ -348,6 +357,7 @@ impl Comparison {
             .seed(seed)
             .maybe_time_limit(self.time_limit)
             .cancel_flag(Arc::clone(&self.cancel))
+            .abort_flag(Arc::clone(&self.abort))
             .progress(move |p: &Progress| {
                 if let Some(e) = p.best_energy
                     && let Ok(mut t) = t2.lock()
