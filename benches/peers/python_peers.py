@@ -65,8 +65,21 @@ def python_sa(a) -> None:
     seeds = iter(range(1, 10_000))
     t_peer = best_of(a.repeats, lambda: peer.sample(bqm, num_reads=a.reads, num_sweeps=a.sweeps,
                                                     seed=next(seeds), beta_schedule_type="geometric"))
-    t_ours = best_of(a.repeats, lambda: ours.sample(model, num_reads=a.reads, num_sweeps=a.sweeps,
-                                                    seed=next(seeds)))
+    # Each call's wall time from Python and the Rust solver's own time inside it (its Info
+    # timing): their ratio is what the binding adds, measured on the same calls, so the VM's
+    # drift between runs does not enter it.
+    inside: list[tuple[float, float]] = []
+
+    def call() -> None:
+        t0 = time.perf_counter()
+        ss = ours.sample(model, num_reads=a.reads, num_sweeps=a.sweeps, seed=next(seeds))
+        wall = time.perf_counter() - t0
+        t = ss.info["timing"]
+        inside.append((wall, (t["preprocessing_ns"] + t["sampling_ns"] + t["postprocessing_ns"]) * 1e-9))
+
+    t_ours = best_of(a.repeats, call)
+    inside = inside[1:]  # not the warm-up
+    overhead = min(w / r for w, r in inside)
     tool = os.environ.get("QUBOFLOW_SA_THROUGHPUT", str(ROOT / "target" / "release" / "sa_throughput"))
     doc = json.loads(subprocess.run([tool, str(inst.path), str(a.reads), str(a.sweeps), "1", str(a.repeats)],
                                     check=True, capture_output=True, text=True).stdout)
@@ -77,7 +90,9 @@ def python_sa(a) -> None:
     print(f"   quboflow SimulatedAnnealingSampler.sample:       {t_ours * 1e3:8.1f} ms   "
           f"{t_peer / t_ours:.2f}x faster than dwave-samplers (target >= 2x)")
     print(f"   quboflow Rust, same work (sa_throughput):        {t_rust * 1e3:8.1f} ms   "
-          f"Python / Rust = {t_ours / t_rust:.3f} (target <= 1.05)")
+          f"Python / Rust = {t_ours / t_rust:.3f} (target <= 1.05; separate processes)")
+    print(f"   the same calls: Python wall / Rust solver time inside the call = {overhead:.4f} "
+          f"(the binding's own share, free of the VM's drift between runs)")
 
 
 def python_build(a) -> None:
@@ -137,7 +152,7 @@ def main() -> None:
     s.add_argument("--instance", default="G1")
     s.add_argument("--reads", type=int, default=100)
     s.add_argument("--sweeps", type=int, default=1000)
-    s.add_argument("--repeats", type=int, default=3)
+    s.add_argument("--repeats", type=int, default=5)
     s = sub.add_parser("python-build")
     s.add_argument("--n", type=int, default=20_000)
     s.add_argument("--nnz", type=int, default=1_000_000)

@@ -16,6 +16,29 @@ pub struct SymCsr {
     val: Vec<f64>,
 }
 
+/// Sorts each row's entries by column (rows are `entries[start[r]..start[r + 1]]`), the rows
+/// in parallel when there are many entries: the sort is most of building a large model
+/// (10⁶ interactions: 68 ms of 71 in `Qubo.from_scipy`, see benches/NOTES.md). Each row is
+/// sorted alone, so the result does not depend on the thread count.
+fn sort_rows(entries: &mut [(u32, f64)], start: &[usize]) {
+    use rayon::prelude::*;
+    const PARALLEL_FROM: usize = 1 << 16;
+    let mut rows: Vec<&mut [(u32, f64)]> = Vec::with_capacity(start.len().saturating_sub(1));
+    let mut rest = entries;
+    for w in start.windows(2) {
+        let (row, tail) = rest.split_at_mut(w[1] - w[0]);
+        rows.push(row);
+        rest = tail;
+    }
+    if start.last().copied().unwrap_or(0) >= PARALLEL_FROM {
+        rows.par_iter_mut()
+            .for_each(|r| r.sort_unstable_by_key(|e| e.0));
+    } else {
+        rows.iter_mut()
+            .for_each(|r| r.sort_unstable_by_key(|e| e.0));
+    }
+}
+
 impl SymCsr {
     /// Builds the adjacency of `num_vars` variables from `(i, j, w)` triples with `i != j`.
     ///
@@ -55,13 +78,13 @@ impl SymCsr {
             entries[fill[j as usize]] = (i, w);
             fill[j as usize] += 1;
         }
+        sort_rows(&mut entries, &count);
         let mut row_ptr = Vec::with_capacity(num_vars + 1);
         let mut col = Vec::with_capacity(total);
         let mut val = Vec::with_capacity(total);
         row_ptr.push(0);
         for r in 0..num_vars {
-            let row = &mut entries[count[r]..count[r + 1]];
-            row.sort_unstable_by_key(|e| e.0);
+            let row = &entries[count[r]..count[r + 1]];
             let mut k = 0;
             while k < row.len() {
                 let c = row[k].0;
@@ -175,6 +198,45 @@ impl SymCsr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_build_is_the_same_on_one_thread_and_several() {
+        // Enough entries for the parallel row sort, with duplicates in both orders.
+        let mut state = 7u64;
+        let mut next = |m: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % m
+        };
+        let n = 500;
+        let triples: Vec<(u32, u32, f64)> = (0..100_000)
+            .map(|_| {
+                let i = next(n) as u32;
+                let j = (i + 1 + next(n - 1) as u32) % n as u32;
+                (i, j, next(1000) as f64 / 7.0 - 70.0)
+            })
+            .collect();
+        let build = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| SymCsr::from_triples(n as usize, &triples).unwrap())
+        };
+        let one = build(1);
+        assert_eq!(one, build(3));
+        // And the same as summing the triples directly.
+        let mut dense = vec![0.0; (n * n) as usize];
+        for &(i, j, w) in &triples {
+            dense[i as usize * n as usize + j as usize] += w;
+            dense[j as usize * n as usize + i as usize] += w;
+        }
+        for i in 0..n as usize {
+            for j in 0..n as usize {
+                let want = dense[i * n as usize + j];
+                assert!((one.get(i, j) - want).abs() < 1e-9, "({i}, {j})");
+            }
+        }
+    }
 
     #[test]
     fn sums_duplicates_and_drops_zeros() {

@@ -71,7 +71,8 @@ impl NativeModel {
         );
         let n = linear.len();
         check_lengths(row, col, data)?;
-        py.detach(|| {
+        // The builder sorts rows in parallel: on this module's pool (see `pool`).
+        crate::pool::detached(py, || {
             if spin {
                 let pairs = (0..row.len())
                     .map(|k| {
@@ -101,7 +102,7 @@ impl NativeModel {
             Ok(NativeModel {
                 qubo: Arc::new(b.build().py_err()?),
             })
-        })
+        })?
     }
 
     /// A model from a square matrix read in place (any strides, no copy): E = xᵀMx, both
@@ -121,7 +122,7 @@ impl NativeModel {
                 "a dense model needs a square matrix, got shape ({n}, {c})"
             )));
         }
-        py.detach(|| {
+        crate::pool::detached(py, || {
             let mut linear = vec![0.0; n];
             let mut pairs = Vec::new();
             for i in 0..n {
@@ -164,7 +165,7 @@ impl NativeModel {
             Ok(NativeModel {
                 qubo: Arc::new(qubo),
             })
-        })
+        })?
     }
 
     /// Number of variables.
@@ -237,11 +238,10 @@ impl NativeModel {
             )));
         }
         let q = &self.qubo;
-        let pool = crate::pool::get()?;
-        let out: Vec<f64> = py.detach(|| {
+        let out: Vec<f64> = crate::pool::detached(py, || {
             let rows: Vec<Vec<u8>> = s.outer_iter().map(|r| r.to_vec()).collect();
-            pool.install(|| rows.par_iter().map(|r| q.energy(r)).collect())
-        });
+            rows.par_iter().map(|r| q.energy(r)).collect()
+        })?;
         Ok(out.into_pyarray(py))
     }
 
@@ -272,14 +272,14 @@ impl NativeModel {
                     .map_err(model_error)
             })
             .transpose()?;
-        py.detach(|| {
+        crate::pool::detached(py, || {
             let options = quboflow_problems::OpenOptions {
                 format,
                 ..Default::default()
             };
             let enc = quboflow_problems::open(&path, &options).py_err()?;
             Ok(NativeModel { qubo: enc.qubo })
-        })
+        })?
     }
 
     fn __reduce__<'py>(

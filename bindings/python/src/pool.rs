@@ -61,3 +61,11 @@ pub(crate) fn set_threads(n: Option<usize>) -> PyResult<()> {
 pub(crate) fn current_threads() -> PyResult<usize> {
     Ok(get()?.current_num_threads())
 }
+
+/// Runs `f` with the GIL released, on this module's pool (any rayon work inside — the model
+/// builder's row sort, batch decoding — stays off the global pool, which a forked child
+/// cannot use).
+pub(crate) fn detached<T: Send>(py: pyo3::Python<'_>, f: impl FnOnce() -> T + Send) -> PyResult<T> {
+    let pool = get()?;
+    Ok(py.detach(|| pool.install(f)))
+}

@@ -43,7 +43,7 @@ impl NativeInstance {
                     .map_err(model_error)
             })
             .transpose()?;
-        py.detach(|| {
+        crate::pool::detached(py, || {
             let loaded = quboflow_problems::read(&path, format, None).py_err()?;
             let known = loaded.reference().map(|r| r.value);
             match loaded.input {
@@ -64,7 +64,7 @@ impl NativeInstance {
                     ),
                 )),
             }
-        })
+        })?
     }
 
     /// A TSP from a square distance matrix, optionally with the coordinates it came from.
@@ -227,9 +227,8 @@ impl NativeInstance {
     ) -> PyResult<NativeEncoded> {
         let encoding: Encoding = encoding.parse().map_err(model_error)?;
         let penalty = self::penalty(penalty)?;
-        let enc = py
-            .detach(|| self.inner.encode_with(encoding, penalty))
-            .py_err()?;
+        let enc =
+            crate::pool::detached(py, || self.inner.encode_with(encoding, penalty))?.py_err()?;
         Ok(NativeEncoded { inner: enc })
     }
 }
@@ -283,9 +282,8 @@ impl NativeEncoded {
             encoding: encoding.parse().map_err(model_error)?,
             penalty: self::penalty(penalty)?,
         };
-        let inner = py
-            .detach(|| quboflow_problems::open(&path, &options))
-            .py_err()?;
+        let inner =
+            crate::pool::detached(py, || quboflow_problems::open(&path, &options))?.py_err()?;
         Ok(NativeEncoded { inner })
     }
 
@@ -332,20 +330,17 @@ impl NativeEncoded {
                 s.ncols()
             )));
         }
-        let pool = crate::pool::get()?;
         let enc = &self.inner;
-        let (feasible, cost): (Vec<bool>, Vec<f64>) = py.detach(|| {
+        let (feasible, cost): (Vec<bool>, Vec<f64>) = crate::pool::detached(py, || {
             use rayon::prelude::*;
             let rows: Vec<Vec<u8>> = s.outer_iter().map(|r| r.to_vec()).collect();
-            pool.install(|| {
-                rows.par_iter()
-                    .map(|r| {
-                        let d = enc.decode(r);
-                        (d.feasible, d.objective.unwrap_or(f64::NAN))
-                    })
-                    .unzip()
-            })
-        });
+            rows.par_iter()
+                .map(|r| {
+                    let d = enc.decode(r);
+                    (d.feasible, d.objective.unwrap_or(f64::NAN))
+                })
+                .unzip()
+        })?;
         Ok((feasible.into_pyarray(py), cost.into_pyarray(py)))
     }
 
