@@ -160,3 +160,46 @@ def test_thread_count_changes_nothing_but_speed():
     finally:
         qf.set_num_threads(None)
     assert qf.get_num_threads() == before
+
+
+def test_every_public_class_pickles():
+    import inspect
+
+    nx = pytest.importorskip("networkx")
+    knap = qf.Knapsack([5, 4, 3], [4, 3, 2], 5)
+    enc = knap.encode()
+    ss = qf.SimulatedAnnealingSampler().sample(enc, num_reads=3, seed=1)
+    examples = {
+        "Qubo": qf.Qubo({("a", "b"): 1.0}),
+        "Ising": qf.Ising({"a": 1.0}, {("a", "b"): -1.0}),
+        "SampleSet": ss,
+        "ExactSolver": qf.ExactSolver(),
+        "SteepestDescentSolver": qf.SteepestDescentSolver(),
+        "SimulatedAnnealingSampler": qf.SimulatedAnnealingSampler(),
+        "TabuSampler": qf.TabuSampler(),
+        "ParallelTemperingSampler": qf.ParallelTemperingSampler(),
+        "QAOASampler": qf.QAOASampler(),
+        "Tsp": qf.Tsp.from_coordinates([[0, 0], [0, 1], [1, 1]]),
+        "Cvrp": qf.Cvrp.from_arrays([[0, 0], [1, 0], [0, 1]], [0, 1, 1], capacity=2),
+        "Knapsack": knap,
+        "MaxCut": qf.MaxCut(nx.cycle_graph(4)),
+        "GraphColoring": qf.GraphColoring(nx.cycle_graph(4), 2),
+        "BinPacking": qf.BinPacking([2, 2], 3),
+        "FacilityLocation": qf.FacilityLocation([1, 1], [1, 1], [1], [[1], [2]]),
+        "JobShop": qf.JobShop([[(0, 1)]], horizon=1),
+        "Encoded": enc,
+        "Solution": enc.decode(ss.first.sample),
+        "Report": qf.compare(knap, ["exact"], repeats=1, seed=1),
+    }
+    skip = {"Model", "Sampler", "Problem"}  # abstract bases
+    public = {n for n in qf.__all__ if inspect.isclass(getattr(qf, n))
+              and not issubclass(getattr(qf, n), BaseException) and n not in skip}
+    assert public <= set(examples), public - set(examples)
+    for name, obj in examples.items():
+        again = pickle.loads(pickle.dumps(obj))
+        assert type(again) is type(obj), name
+        if name in ("Qubo", "Ising", "SampleSet", "Solution") or name.endswith(("Sampler", "Solver")):
+            assert again == obj, name
+    for exc in (qf.ModelError("bad value 3"), qf.ParseError("f.qubo:2:1: x")):
+        again = pickle.loads(pickle.dumps(exc))
+        assert type(again) is type(exc) and str(again) == str(exc)

@@ -61,6 +61,11 @@ def test_coordinates_and_dataframes_keep_their_labels():
     assert m.labels == list("pqrs")
     nodes = pd.DataFrame({"x": [0, 1, 2, 0], "y": [0, 0, 0, 2], "demand": [0, 2, 2, 3]}, index=["D", "u", "v", "w"])
     cvrp = qf.Cvrp.from_dataframes(nodes, capacity=4, depot="D")
+    # The same from two frames, the demands given by label in another order.
+    split = qf.Cvrp.from_dataframes(nodes[["x", "y"]], nodes["demand"][::-1], capacity=4, depot="D")
+    np.testing.assert_array_equal(split.demands, cvrp.demands)
+    with pytest.raises(ModelError, match="lack node"):
+        qf.Cvrp.from_dataframes(nodes[["x", "y"]], nodes["demand"][:2], capacity=4)
     enc = cvrp.encode()
     best = enc.decode(qf.ExactSolver().sample(enc, num_states=1).first.sample)
     assert best.feasible

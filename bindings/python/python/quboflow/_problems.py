@@ -169,13 +169,26 @@ class Cvrp(_InstanceProblem):
         return cls._read(path)
 
     @classmethod
-    def from_dataframes(cls, nodes: Any, *, capacity: float, depot: Hashable | None = None,
-                        name: str = "cvrp", demand_column: str = "demand",
-                        rounding: str = "none") -> Cvrp:
-        """Nodes from a DataFrame with ``x``, ``y`` and ``demand`` columns (the index labels
-        them; ``depot`` is the depot's label, default the first row, demand 0)."""
+    def from_dataframes(cls, nodes: Any, demands: Any = None, *, capacity: float,
+                        depot: Hashable | None = None, name: str = "cvrp",
+                        demand_column: str = "demand", rounding: str = "none") -> Cvrp:
+        """Nodes from a DataFrame of coordinates (``x``, ``y``; the index labels them) and
+        their demands: a Series or one-column DataFrame matched by label, or the nodes'
+        ``demand`` column when ``demands`` is not given. ``depot`` is the depot's label
+        (default the first row; its demand must be 0)."""
         xy, idx = _table(nodes, ("x", "y"))
-        demands = np.asarray(nodes[demand_column], dtype=np.float64)
+        if demands is None:
+            if demand_column not in getattr(nodes, "columns", ()):
+                raise ModelError(f"no demands: give demands= or a {demand_column!r} column")
+            demands = nodes[demand_column]
+        if hasattr(demands, "columns"):  # a one-column DataFrame
+            demands = demands[demand_column] if demand_column in demands.columns else demands.iloc[:, 0]
+        if hasattr(demands, "reindex") and idx is not None:
+            missing = [v for v in idx if v not in demands.index]
+            if missing:
+                raise ModelError(f"demands lack node {missing[0]!r}")
+            demands = demands.reindex(idx)
+        demands = np.asarray(demands, dtype=np.float64)
         labels = idx or list(range(len(xy)))
         k = 0 if depot is None else labels.index(depot)
         return cls.from_arrays(xy, demands, capacity=capacity, depot=k, name=name,
