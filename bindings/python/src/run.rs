@@ -1,6 +1,6 @@
 //! Long Rust calls with the GIL released: the work runs on a helper thread while the calling
 //! thread waits on it, waking every few milliseconds to let Python handle signals (Ctrl-C
-//! cancels the run and raises `KeyboardInterrupt`) and to pass progress to a callback.
+//! aborts the run and raises `KeyboardInterrupt`) and to pass progress to a callback.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
