@@ -47,10 +47,15 @@ def _f64(a: Any, what: str) -> npt.NDArray[np.float64]:
 def _i64(a: Any, what: str) -> npt.NDArray[np.int64]:
     arr = np.asarray(a)
     if arr.size and not np.issubdtype(arr.dtype, np.integer):
-        if np.issubdtype(arr.dtype, np.floating) and np.all(np.mod(arr, 1) == 0):
-            arr = arr.astype(np.int64)
-        else:
+        whole = (
+            np.issubdtype(arr.dtype, np.floating)
+            and bool(np.isfinite(arr).all())
+            and bool((np.abs(arr) < 2.0**62).all())
+            and bool((np.mod(arr, 1) == 0).all())
+        )
+        if not whole:
             raise ModelError(f"{what} must hold integer variable indices, got dtype {arr.dtype}")
+        arr = arr.astype(np.int64)
     return np.ascontiguousarray(arr, dtype=np.int64)
 
 
