@@ -60,11 +60,16 @@ pub struct PlainDecoder {
 impl PlainDecoder {
     /// The model of a file, encoded as itself.
     pub(crate) fn encoded(m: &Model) -> Encoded {
-        let qubo = Arc::new(m.qubo.clone());
+        Self::wrap(m.qubo.clone(), m.objective.clone(), m.format.name())
+    }
+
+    /// `qubo` encoded as itself, its native objective `objective`.
+    fn wrap(qubo: quboflow::Qubo, objective: Objective, format: &'static str) -> Encoded {
+        let qubo = Arc::new(qubo);
         let decoder = PlainDecoder {
             qubo: Arc::clone(&qubo),
-            objective: m.objective.clone(),
-            format: m.format.name(),
+            objective,
+            format,
         };
         Encoded {
             offset: qubo.offset(),
@@ -91,22 +96,7 @@ impl PlainDecoder {
     /// # Ok::<(), quboflow::Error>(())
     /// ```
     pub fn model(qubo: quboflow::Qubo) -> Encoded {
-        let qubo = Arc::new(qubo);
-        let decoder = PlainDecoder {
-            qubo: Arc::clone(&qubo),
-            objective: Objective::energy(),
-            format: "qubo",
-        };
-        Encoded {
-            offset: qubo.offset(),
-            qubo,
-            decoder: Arc::new(decoder),
-            encoding: "none",
-            penalties: json!({}),
-            energy_meaning: EnergyMeaning::Objective,
-            details: json!({}),
-            source: None,
-        }
+        Self::wrap(qubo, Objective::energy(), "qubo")
     }
 
     /// The objective of the file.

@@ -288,3 +288,33 @@ fn small_encodings_ground_states_are_optimal() {
     let enc = jobshop::encode(&js, 2, None);
     assert!(enc.is_err() || ground(&enc.unwrap().qubo).0 > 0.0);
 }
+
+#[test]
+fn sizes_no_machine_can_hold_are_refused_before_allocating() {
+    use quboflow_problems::Error;
+    use quboflow_problems::encodings::binpacking::BinPacking;
+    use quboflow_problems::encodings::{binpacking, coloring, jobshop};
+    let too_large = |r: Result<quboflow_problems::Encoded, Error>| match r {
+        Err(Error::TooLarge { .. }) => true,
+        Err(Error::Core(quboflow::Error::OutOfMemory { .. })) => true,
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => false,
+    };
+    let g = maxcut::Graph::new(4, vec![(0, 1, 1.0), (1, 2, 1.0)]).unwrap();
+    // n·k and n·k² overflow usize; once they panicked ("capacity overflow").
+    assert!(too_large(coloring::encode(&g, usize::MAX, None)));
+    assert!(too_large(coloring::encode(&g, 1 << 40, None)));
+    // A horizon of 10^15 steps: once an attempted 16 PB allocation aborted the process.
+    let js = jobshop::JobShop {
+        jobs: vec![vec![(0, 1)], vec![(0, 2)]],
+    };
+    assert!(too_large(jobshop::encode(&js, 1_000_000_000_000_000, None)));
+    assert!(too_large(jobshop::encode(&js, usize::MAX, None)));
+    // 3000 items: about 1.5·10⁹ terms, refused up front rather than after a minute of
+    // building 24 GB of them.
+    let bp = BinPacking {
+        weights: vec![1.0; 3000],
+        capacity: 10.0,
+    };
+    assert!(too_large(binpacking::encode(&bp, None)));
+}

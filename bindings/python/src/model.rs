@@ -238,10 +238,7 @@ impl NativeModel {
             )));
         }
         let q = &self.qubo;
-        let out: Vec<f64> = crate::pool::detached(py, || {
-            let rows: Vec<Vec<u8>> = s.outer_iter().map(|r| r.to_vec()).collect();
-            rows.par_iter().map(|r| q.energy(r)).collect()
-        })?;
+        let out: Vec<f64> = crate::pool::detached(py, || map_rows(s, |r| q.energy(r)))?;
         Ok(out.into_pyarray(py))
     }
 
@@ -266,12 +263,7 @@ impl NativeModel {
     #[staticmethod]
     #[pyo3(signature = (path, format=None))]
     fn read(py: Python<'_>, path: std::path::PathBuf, format: Option<&str>) -> PyResult<Self> {
-        let format = format
-            .map(|f| {
-                f.parse::<quboflow_problems::FileFormat>()
-                    .map_err(model_error)
-            })
-            .transpose()?;
+        let format = crate::problem::file_format(format)?;
         crate::pool::detached(py, || {
             let options = quboflow_problems::OpenOptions {
                 format,
@@ -297,6 +289,23 @@ impl NativeModel {
     fn _from_bytes(data: &[u8]) -> PyResult<Self> {
         let text = std::str::from_utf8(data).map_err(|e| model_error(e.to_string()))?;
         Self::from_json(text)
+    }
+}
+
+/// `f` of every row of a 0/1 sample matrix, in parallel, the rows read in place when the
+/// matrix is C-contiguous (as the Python layer passes it) and copied once otherwise.
+pub(crate) fn map_rows<T: Send>(
+    samples: numpy::ndarray::ArrayView2<'_, u8>,
+    f: impl Fn(&[u8]) -> T + Sync + Send,
+) -> Vec<T> {
+    let (rows, n) = samples.dim();
+    if n == 0 {
+        return (0..rows).map(|_| f(&[])).collect();
+    }
+    let flat = samples.as_standard_layout();
+    match flat.as_slice() {
+        Some(all) => all.par_chunks(n).map(&f).collect(),
+        None => flat.outer_iter().map(|r| f(&r.to_vec())).collect(),
     }
 }
 

@@ -21,6 +21,11 @@ fn rows(m: &PyReadonlyArray2<'_, f64>) -> Vec<Vec<f64>> {
     m.as_array().outer_iter().map(|r| r.to_vec()).collect()
 }
 
+/// A `format=` argument: a name as the CLI's `--format`, or `None` to detect it.
+pub(crate) fn file_format(name: Option<&str>) -> PyResult<Option<quboflow_problems::FileFormat>> {
+    name.map(|f| f.parse().map_err(model_error)).transpose()
+}
+
 fn penalty(p: Option<f64>) -> PyResult<Penalty> {
     match p {
         None => Ok(Penalty::Safe),
@@ -37,12 +42,7 @@ impl NativeInstance {
     #[staticmethod]
     #[pyo3(signature = (path, format=None))]
     fn read(py: Python<'_>, path: std::path::PathBuf, format: Option<&str>) -> PyResult<Self> {
-        let format = format
-            .map(|f| {
-                f.parse::<quboflow_problems::FileFormat>()
-                    .map_err(model_error)
-            })
-            .transpose()?;
+        let format = file_format(format)?;
         crate::pool::detached(py, || {
             let loaded = quboflow_problems::read(&path, format, None).py_err()?;
             let known = loaded.reference().map(|r| r.value);
@@ -277,7 +277,7 @@ impl NativeEncoded {
         penalty: Option<f64>,
     ) -> PyResult<Self> {
         let options = quboflow_problems::OpenOptions {
-            format: format.map(|f| f.parse().map_err(model_error)).transpose()?,
+            format: file_format(format)?,
             vartype: None,
             encoding: encoding.parse().map_err(model_error)?,
             penalty: self::penalty(penalty)?,
@@ -332,14 +332,12 @@ impl NativeEncoded {
         }
         let enc = &self.inner;
         let (feasible, cost): (Vec<bool>, Vec<f64>) = crate::pool::detached(py, || {
-            use rayon::prelude::*;
-            let rows: Vec<Vec<u8>> = s.outer_iter().map(|r| r.to_vec()).collect();
-            rows.par_iter()
-                .map(|r| {
-                    let d = enc.decode(r);
-                    (d.feasible, d.objective.unwrap_or(f64::NAN))
-                })
-                .unzip()
+            crate::model::map_rows(s, |r| {
+                let d = enc.decode(r);
+                (d.feasible, d.objective.unwrap_or(f64::NAN))
+            })
+            .into_iter()
+            .unzip()
         })?;
         Ok((feasible.into_pyarray(py), cost.into_pyarray(py)))
     }

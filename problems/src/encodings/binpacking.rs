@@ -6,8 +6,8 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::{
-    Encoded, EnergyMeaning, Parts, add_squared, capacity_penalty, finish, penalty_or, slack_bits,
-    slack_weights,
+    Encoded, EnergyMeaning, Parts, add_squared, capacity_penalty, check_size, finish, penalty_or,
+    slack_bits, slack_weights,
 };
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
@@ -66,6 +66,14 @@ pub fn encode(bp: &BinPacking, penalty: Option<f64>) -> Result<Encoded> {
     let slack = slack_weights(bp.capacity as u64);
     let sb = slack.len();
     let base = m + n * m;
+    // One-hot rows of m terms per item, one capacity row of n + 1 + sb terms per bin.
+    let (nu, mu, su) = (n as u128, m as u128, sb as u128);
+    let row = nu + 1 + su;
+    check_size(
+        "bin-packing",
+        mu * (1 + nu + su),
+        nu * mu * mu / 2 + mu * row * row / 2,
+    )?;
     let mut b = QuboBuilder::new(base + m * sb);
     for j in 0..m {
         b.add_linear(j, 1.0);

@@ -6,7 +6,7 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::maxcut::Graph;
-use super::{Encoded, EnergyMeaning, Parts, add_squared, finish, penalty_or};
+use super::{Encoded, EnergyMeaning, Parts, add_squared, check_size, finish, penalty_or};
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
 
@@ -21,6 +21,10 @@ pub fn encode(g: &Graph, k: usize, penalty: Option<f64>) -> Result<Encoded> {
     let max_w = g.edges.iter().map(|e| e.2.abs()).fold(0.0, f64::max);
     let a = penalty_or(penalty, || g.max_degree() as f64 * max_w + 1.0)?;
     let n = g.num_vertices;
+    let (nu, ku) = (n as u128, k as u128);
+    let vars = nu.saturating_mul(ku);
+    let terms = vars.saturating_mul(ku) / 2 + g.edges.len() as u128 * ku;
+    check_size("coloring", vars, terms)?;
     let mut b = QuboBuilder::new(n * k);
     for v in 0..n {
         let t: Vec<(usize, f64)> = (0..k).map(|c| (v * k + c, 1.0)).collect();

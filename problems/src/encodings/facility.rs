@@ -6,8 +6,8 @@ use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
 use super::{
-    Encoded, EnergyMeaning, Parts, add_squared, capacity_penalty, finish, penalty_or, slack_bits,
-    slack_weights,
+    Encoded, EnergyMeaning, Parts, add_squared, capacity_penalty, check_size, finish, penalty_or,
+    slack_bits, slack_weights,
 };
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
@@ -78,6 +78,17 @@ pub fn encode(fl: &FacilityLocation, penalty: Option<f64>) -> Result<Encoded> {
         starts.push(total);
         total += s.len();
     }
+    // One-hot rows of nf terms per customer, one capacity row of nc + 1 + slack per facility.
+    let (fu, cu) = (nf as u128, nc as u128);
+    let rows: u128 = slacks
+        .iter()
+        .map(|s| (cu + 1 + s.len() as u128).pow(2) / 2)
+        .sum();
+    check_size(
+        "facility-location",
+        total as u128,
+        cu * fu * fu / 2 + fu * cu + rows,
+    )?;
     let x = |i: usize, j: usize| nf + i * nc + j;
     let mut b = QuboBuilder::new(total);
     for i in 0..nf {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use quboflow::{Constraints, QuboBuilder, Sense};
 use serde_json::json;
 
-use super::{Encoded, EnergyMeaning, Parts, add_squared, finish};
+use super::{Encoded, EnergyMeaning, Parts, add_squared, check_size, finish};
 use crate::error::{Result, invalid};
 use crate::solution::{Decode, Decoded, Solution};
 
@@ -49,16 +49,29 @@ pub fn encode(js: &JobShop, horizon: usize, penalty: Option<f64>) -> Result<Enco
     if ops.iter().any(|o| o.2 == 0) {
         return Err(invalid("job shop", "every duration must be at least 1"));
     }
-    let mut var_of: Vec<Vec<(usize, usize)>> = Vec::new(); // per op: (t, var)
-    let mut nvars = 0;
+    // Each operation's window of start times, checked and sized before any is allocated:
+    // the model has Σ w variables, and the pair loop below visits Σ_{a<c} w_a·w_c pairs.
+    let mut windows = Vec::with_capacity(ops.len());
     for &(j, _, p, head, tail) in &ops {
-        let last = horizon as isize - tail as isize - p as isize;
-        if last < head as isize {
+        let last = (horizon as i128) - tail as i128 - p as i128;
+        if last < head as i128 {
             return Err(invalid(
                 "horizon",
                 format!("{horizon} is shorter than job {}'s total work", j + 1),
             ));
         }
+        windows.push((last - head as i128 + 1) as u128);
+    }
+    let total = windows.iter().fold(0u128, |s, w| s.saturating_add(*w));
+    let squares = windows
+        .iter()
+        .fold(0u128, |s, w| s.saturating_add(w.saturating_mul(*w)));
+    let pairs = total.saturating_mul(total).saturating_add(squares) / 2;
+    check_size("jobshop-time-indexed", total, pairs)?;
+    let mut var_of: Vec<Vec<(usize, usize)>> = Vec::new(); // per op: (t, var)
+    let mut nvars = 0;
+    for &(_, _, p, head, tail) in &ops {
+        let last = horizon as isize - tail as isize - p as isize;
         var_of.push(
             (head..=last as usize)
                 .map(|t| {

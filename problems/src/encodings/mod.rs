@@ -289,6 +289,29 @@ fn check_exact(qubo: &Qubo, encoding: &str, penalties: &serde_json::Value) -> cr
     })
 }
 
+/// Refuses, before anything is allocated, an encoding whose model would have more than
+/// [`quboflow::qubo::MAX_NUM_VARS`] variables or not fit in memory: `vars` variables and at
+/// most `terms` quadratic terms (the builder holds 16 bytes a term, the model twice that),
+/// counted in `u128` so that no instance size can overflow the count.
+pub(crate) fn check_size(encoding: &str, vars: u128, terms: u128) -> crate::Result<()> {
+    let max = quboflow::qubo::MAX_NUM_VARS as u128;
+    if vars > max {
+        return Err(crate::Error::TooLarge {
+            encoding: encoding.to_string(),
+            reason: format!("{vars} variables; a model holds at most {max}"),
+        });
+    }
+    let bytes = vars
+        .saturating_mul(16)
+        .saturating_add(terms.saturating_mul(48));
+    let bytes = u64::try_from(bytes).unwrap_or(u64::MAX);
+    quboflow::memory::check_allocation(
+        || format!("the {encoding} model ({vars} variables, up to {terms} terms)"),
+        bytes,
+    )?;
+    Ok(())
+}
+
 /// Builds the model and fills in the offset.
 pub(crate) fn finish(b: QuboBuilder) -> quboflow::Result<(Qubo, f64)> {
     let q = b.build()?;

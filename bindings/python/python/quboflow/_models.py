@@ -277,6 +277,8 @@ class Model:
     @property
     def offset(self) -> float:
         """The constant term (in this model's vartype)."""
+        if self.vartype == BINARY:  # held natively; the spin form needs the conversion
+            return float(self._native.offset)
         return float(self._vectors()[4])
 
     @property
