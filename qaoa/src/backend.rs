@@ -10,6 +10,7 @@ use crate::butterfly::isa;
 use crate::cost::PhaseKind;
 use crate::engine::{Angles, Engine, EngineOptions, Parallelism};
 use crate::error::{Error, Result};
+use crate::parity::Distribution;
 use crate::real::{Precision, Real};
 
 /// Something that runs QAOA circuits: a simulator or a QPU.
@@ -26,6 +27,20 @@ pub trait Backend: Send + Sync + std::fmt::Debug {
 
     /// Binds the backend to `ansatz`.
     fn prepare(&self, ansatz: &Ansatz) -> Result<Box<dyn Prepared>>;
+
+    /// What `evaluations` optimisation circuits of depth `p` and a final sampling of
+    /// `final_shots` shots will cost, before anything runs; an error when that exceeds the
+    /// backend's cost limit. Default `None` (local backends are free).
+    fn estimate_cost(
+        &self,
+        ansatz: &Ansatz,
+        p: usize,
+        evaluations: u64,
+        final_shots: u64,
+    ) -> Result<Option<crate::remote::CostEstimate>> {
+        let _ = (ansatz, p, evaluations, final_shots);
+        Ok(None)
+    }
 }
 
 /// A backend bound to one ansatz.
@@ -67,6 +82,35 @@ pub trait Prepared {
 
     /// How it ran (kernel, precision, threading), for results.
     fn describe(&self) -> serde_json::Value;
+
+    /// The whole output distribution at each angle set, for parity checks: exact where the
+    /// backend knows it, else estimated from `shots` shots (drawn with `seed`).
+    fn distributions(
+        &self,
+        batch: &[Angles],
+        shots: usize,
+        seed: u64,
+    ) -> Result<Vec<Distribution>> {
+        let _ = (batch, shots, seed);
+        Err(Error::InvalidParameter {
+            name: "backend",
+            reason: "this backend gives no output distribution".into(),
+        })
+    }
+
+    /// Stops waiting on remote work once `flag` is set (the run's cancel flag): a remote
+    /// backend cancels its queued jobs and fails the call with
+    /// [`quboflow::Error::Cancelled`]. Default: nothing (local calls are short).
+    fn stop_on(&mut self, _flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {}
+
+    /// The run's seed, for whatever the backend draws (noise, a remote job's identity).
+    /// Default: ignored (the simulator's draws take their seed per call).
+    fn set_seed(&mut self, _seed: u64) {}
+
+    /// What the calls so far cost and where they ran (remote backends), for reports.
+    fn usage(&self) -> Option<serde_json::Value> {
+        None
+    }
 }
 
 /// Shots from one angle set, and what the backend knows exactly about that state.
@@ -227,6 +271,28 @@ impl<F: Real> Prepared for Simulation<F> {
             });
         }
         Ok(out)
+    }
+
+    fn distributions(
+        &self,
+        batch: &[Angles],
+        _shots: usize,
+        _seed: u64,
+    ) -> Result<Vec<Distribution>> {
+        batch
+            .iter()
+            .map(|a| {
+                let state = self.engine.state(a)?;
+                Ok(Distribution {
+                    probabilities: (0..1usize << self.n)
+                        .map(|x| state.probability(x))
+                        .collect(),
+                    expectation: self.engine.expectation_of(&state),
+                    std_error: 0.0,
+                    shots: None,
+                })
+            })
+            .collect()
     }
 
     fn describe(&self) -> serde_json::Value {

@@ -49,6 +49,102 @@ pub enum Error {
         /// Its message.
         message: String,
     },
+
+    /// The remote service refused the API key (HTTP 401 or 403).
+    #[error("IonQ refused the API key (HTTP {status}): {message}; check IONQ_API_KEY")]
+    Unauthorized {
+        /// 401 or 403.
+        status: u16,
+        /// The service's message.
+        message: String,
+    },
+
+    /// The remote service answered with an error that retrying cannot fix (400, 404, 500…).
+    #[error("IonQ {method} {path}: HTTP {status}: {message}")]
+    Http {
+        /// Request method.
+        method: &'static str,
+        /// Request path (no key, no host).
+        path: String,
+        /// HTTP status.
+        status: u16,
+        /// The service's message.
+        message: String,
+    },
+
+    /// The remote service stayed unavailable through the whole retry budget.
+    #[error("IonQ unavailable: {what} failed {attempts} times; the last answer: {last}")]
+    Unavailable {
+        /// What was being done.
+        what: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The last failure.
+        last: String,
+    },
+
+    /// A remote job ended `failed`.
+    #[error("IonQ job {job} failed with {code}: {message}")]
+    JobFailed {
+        /// Job id.
+        job: String,
+        /// IonQ's failure code (`QuotaExhaustedError`, `PreflightError`, …).
+        code: String,
+        /// IonQ's message.
+        message: String,
+    },
+
+    /// A remote job ended `canceled` by someone else.
+    #[error("IonQ job {job} was canceled")]
+    JobCanceled {
+        /// Job id.
+        job: String,
+    },
+
+    /// A response that is not what the protocol promises.
+    #[error("IonQ {what}: malformed response: {message}")]
+    Malformed {
+        /// Which call.
+        what: String,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// The estimated cost exceeds the user's limit; nothing was submitted past it.
+    #[error("estimated cost {estimate:.2} USD exceeds the limit of {limit:.2} USD ({detail})")]
+    CostLimit {
+        /// Estimated cost, USD.
+        estimate: f64,
+        /// The limit, USD.
+        limit: f64,
+        /// How the estimate was made.
+        detail: String,
+    },
+
+    /// The job journal could not be read or written.
+    #[error("job journal {path}: {message}")]
+    Journal {
+        /// Journal file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// True for failures that mean "the remote backend cannot serve this run" (key refused,
+    /// retry budget spent, quota or billing exhausted), where a fallback backend may take
+    /// over; false for errors in the request itself.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Error::Unauthorized { .. } | Error::Unavailable { .. } => true,
+            Error::JobFailed { code, .. } => matches!(
+                code.as_str(),
+                "QuotaExhaustedError" | "BillingError" | "ContractExpiredError"
+            ),
+            _ => false,
+        }
+    }
 }
 
 /// `Result` with [`Error`].

@@ -66,13 +66,18 @@ pub mod circuit;
 pub mod cost;
 pub mod engine;
 pub mod error;
+mod fallback;
 pub(crate) mod fixed_angles;
 pub(crate) mod gamma;
+mod gatesim;
 pub(crate) mod kernel;
 pub mod memory;
 pub mod mixer;
+mod noise;
 pub mod optimize;
+mod parity;
 pub mod real;
+mod remote;
 pub mod solver;
 pub mod state;
 mod two_state;
@@ -85,9 +90,17 @@ pub use circuit::{Circuit, Gate, TwoQubitStyle};
 pub use cost::{CostModel, PhaseKind};
 pub use engine::{Angles, Engine, EngineOptions, PARALLEL_THRESHOLD, Parallelism};
 pub use error::{Error, Result};
+pub use fallback::Fallback;
+pub use gatesim::MAX_GATE_QUBITS;
 pub use memory::{MAX_QUBITS, check_memory, memory_for, memory_required};
 pub use mixer::{InitialState, MixerKind};
+pub use noise::{NoiseModel, NoisySimulator};
 pub use optimize::OptimizerKind;
+pub use parity::{Distribution, ParityCheck, parity, shot_noise_bound, total_variation};
 pub use real::{Precision, Real};
+pub use remote::{
+    ApiKey, ClientStats, Clock, CostEstimate, Emulator, EmulatorOptions, Fault, IONQ_URL, IonQ,
+    ManualClock, Price, PriceTable, RetryPolicy, Route, SeenRequest, SystemClock,
+};
 pub use solver::{MAX_P, Optimised, Qaoa, QaoaReport};
 pub use state::StateVector;

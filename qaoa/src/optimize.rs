@@ -66,6 +66,9 @@ impl std::str::FromStr for OptimizerKind {
 /// ⟨C⟩ and its gradient at a point.
 pub(crate) type GradientFn<'a> = &'a dyn Fn(&[f64]) -> Result<(f64, Vec<f64>)>;
 
+/// ⟨C⟩ at several points in one backend call (one round trip on a remote backend).
+pub(crate) type BatchFn<'a> = &'a dyn Fn(&[Vec<f64>]) -> Result<Vec<f64>>;
+
 /// A computed point: the angles, ⟨C⟩ there, and the gradient if one was computed.
 type Memo = (Vec<f64>, f64, Option<Vec<f64>>);
 
@@ -73,6 +76,7 @@ type Memo = (Vec<f64>, f64, Option<Vec<f64>>);
 pub(crate) struct Objective<'a> {
     value: &'a dyn Fn(&[f64]) -> Result<f64>,
     gradient: GradientFn<'a>,
+    batch: Option<BatchFn<'a>>,
     clock: &'a RunClock,
     max_evals: usize,
     /// ⟨C⟩ of every evaluation, in order.
@@ -104,6 +108,7 @@ impl<'a> Objective<'a> {
         Objective {
             value,
             gradient,
+            batch: None,
             clock,
             max_evals,
             history: RefCell::new(Vec::new()),
@@ -115,6 +120,43 @@ impl<'a> Objective<'a> {
             memo: RefCell::new(None),
             gradient_first: Cell::new(false),
             diverged: Cell::new(false),
+        }
+    }
+
+    /// Evaluates several points per backend call where the backend takes batches.
+    pub(crate) fn with_batch(mut self, batch: Option<BatchFn<'a>>) -> Self {
+        self.batch = batch;
+        self
+    }
+
+    /// ⟨C⟩ at every point of `xs` in one call (one after another without a batch function),
+    /// or `None` when the budget cannot cover them all or the optimisation must end.
+    pub(crate) fn eval_many(&self, xs: &[Vec<f64>]) -> Option<Vec<f64>> {
+        let Some(batch) = self.batch else {
+            return xs.iter().map(|x| self.eval(x)).collect();
+        };
+        if xs.iter().any(|x| !self.may_continue(x)) || self.evals.get() + xs.len() > self.max_evals
+        {
+            return None;
+        }
+        match batch(xs) {
+            Ok(fs) if fs.len() == xs.len() => {
+                for (x, &f) in xs.iter().zip(&fs) {
+                    self.record(x, f);
+                }
+                Some(fs)
+            }
+            Ok(_) => {
+                *self.error.borrow_mut() = Some(Error::InvalidParameter {
+                    name: "backend",
+                    reason: "returned a different number of results than angle sets".into(),
+                });
+                None
+            }
+            Err(e) => {
+                *self.error.borrow_mut() = Some(e);
+                None
+            }
         }
     }
 
@@ -279,7 +321,8 @@ pub(crate) fn minimize(
                 Some(tols),
             );
             match out {
-                Ok(_) => Ok(()),
+                // A backend error ends COBYLA through an infinite value: report it.
+                Ok(_) => finish_argmin(obj, kind, Ok(())),
                 Err((status, _, _)) => {
                     if obj.error.borrow().is_some() || obj.stop.get().is_some() {
                         finish_argmin(obj, kind, Ok(()))
@@ -329,7 +372,8 @@ fn finish_argmin(
     }
 }
 
-/// SPSA (Spall 1998): two evaluations per step at `θ ± c_k Δ`, `Δ ∈ {±1}^d`.
+/// SPSA (Spall 1998): two evaluations per step at `θ ± c_k Δ`, `Δ ∈ {±1}^d`, sent to the
+/// backend together.
 fn spsa(obj: &Objective<'_>, x0: &[f64], seed: u64) -> Result<()> {
     const C: f64 = 0.1;
     const TARGET_STEP: f64 = 0.1;
@@ -351,7 +395,7 @@ fn spsa(obj: &Objective<'_>, x0: &[f64], seed: u64) -> Result<()> {
         let d = delta(&mut rng);
         let plus: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a + C * b).collect();
         let minus: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a - C * b).collect();
-        let (Some(fp), Some(fm)) = (obj.eval(&plus), obj.eval(&minus)) else {
+        let Some(&[fp, fm]) = obj.eval_many(&[plus, minus]).as_deref() else {
             return finish_argmin(obj, OptimizerKind::Spsa, Ok(()));
         };
         mag += ((fp - fm) / (2.0 * C)).abs() / calib as f64;
@@ -367,7 +411,8 @@ fn spsa(obj: &Objective<'_>, x0: &[f64], seed: u64) -> Result<()> {
         let d = delta(&mut rng);
         let plus: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a + ck * b).collect();
         let minus: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a - ck * b).collect();
-        let (Some(fp), Some(fm)) = (obj.eval(&plus), obj.eval(&minus)) else {
+        // Both points of a step in one backend call: one round trip per iteration remotely.
+        let Some(&[fp, fm]) = obj.eval_many(&[plus, minus]).as_deref() else {
             break;
         };
         let g = (fp - fm) / (2.0 * ck);

@@ -154,6 +154,13 @@ pub struct QaoaReport {
     /// sample set's row order (backends that know probabilities only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Vec<f64>>,
+    /// Standard error of `expectation` where it is estimated from shots (s/√N).
+    pub expectation_std_error: Option<f64>,
+    /// The backend's cost estimate, made before anything was submitted (remote backends).
+    pub cost_estimate: Option<crate::remote::CostEstimate>,
+    /// What the backend did (remote backends): jobs, circuits, shots, estimated cost, queue
+    /// and execution time, requests and retries, and with a fallback where each evaluation ran.
+    pub backend_usage: Option<serde_json::Value>,
 }
 
 impl Qaoa {
@@ -219,10 +226,28 @@ impl Qaoa {
         let t0 = Instant::now();
         let seed = ctl.resolve_seed();
         let ansatz = self.ansatz(qubo)?;
+        // Progress counts evaluations over every optimisation the strategy runs.
+        let runs = match self.init {
+            InitStrategy::Interp | InitStrategy::Fourier => self.p,
+            InitStrategy::Random => self.num_starts.max(1),
+            _ => 1,
+        };
+        let evaluations = if self.angles.is_some() {
+            1
+        } else {
+            (self.max_evals.max(1) * runs) as u64
+        };
+        // A remote backend refuses here, before anything is submitted, when the estimate
+        // exceeds its cost limit.
+        let cost_estimate =
+            self.backend
+                .estimate_cost(&ansatz, self.p, evaluations, self.num_reads as u64)?;
         let mut prepared = self.backend.prepare(&ansatz)?;
-        // An abort stops a simulation mid-call; a cancel waits for the call and keeps the
-        // best angles so far.
+        // An abort stops a simulation mid-call; a cancel waits for a local call and keeps the
+        // best angles so far, and ends a remote wait (canceling the queued jobs).
         prepared.watch(ctl.abort_handle());
+        prepared.stop_on(ctl.cancel_handle());
+        prepared.set_seed(seed);
         if ctl.is_cancelled() {
             return Err(Error::Core(quboflow::Error::Cancelled));
         }
@@ -232,12 +257,6 @@ impl Qaoa {
         }
         let pre_ns = t0.elapsed().as_nanos() as u64;
         let t1 = Instant::now();
-        // Progress counts evaluations over every optimisation the strategy runs.
-        let runs = match self.init {
-            InitStrategy::Interp | InitStrategy::Fourier => self.p,
-            InitStrategy::Random => self.num_starts.max(1),
-            _ => 1,
-        };
         let clock = ctl.start((self.max_evals.max(1) * runs) as u64);
         let opt = self.optimise(prepared.as_ref(), qubo, &clock, seed)?;
         let angles = opt.angles.clone();
@@ -287,7 +306,26 @@ impl Qaoa {
             _ => 1.0,
         };
         let circuit = Circuit::qaoa(&ansatz, &angles);
+        let expectation_std_error = (!measured.exact).then(|| {
+            let shots: u64 = set.samples.iter().map(|s| s.num_occurrences).sum();
+            let mean = set
+                .samples
+                .iter()
+                .map(|s| s.energy * s.num_occurrences as f64)
+                .sum::<f64>()
+                / shots.max(1) as f64;
+            let var = set
+                .samples
+                .iter()
+                .map(|s| (s.energy - mean).powi(2) * s.num_occurrences as f64)
+                .sum::<f64>()
+                / (shots.max(2) - 1) as f64;
+            (var / shots.max(1) as f64).sqrt()
+        });
         let report = QaoaReport {
+            expectation_std_error,
+            cost_estimate,
+            backend_usage: prepared.usage(),
             p: angles.depth(),
             angles: angles.clone(),
             expectation,
@@ -345,6 +383,14 @@ impl Qaoa {
         let one = |a: Angles| -> Result<f64> { first(backend.expectations(&[a])?) };
         let one_grad = |a: Angles| -> Result<(f64, Vec<f64>)> { first(backend.gradients(&[a])?) };
         let value = |x: &[f64]| -> Result<f64> { one(Angles::from_flat(x)?) };
+        let values = |xs: &[Vec<f64>]| -> Result<Vec<f64>> {
+            let batch: Vec<Angles> = xs
+                .iter()
+                .map(|x| Angles::from_flat(x))
+                .collect::<Result<_>>()?;
+            backend.expectations(&batch)
+        };
+        let values: optimize::BatchFn<'_> = &values;
         let gradient = |x: &[f64]| -> Result<(f64, Vec<f64>)> { one_grad(Angles::from_flat(x)?) };
         let mut history = Vec::new();
         let (mut evals, mut grads) = (0, 0);
@@ -353,9 +399,12 @@ impl Qaoa {
         let mut run = |x0: Vec<f64>,
                        value: &dyn Fn(&[f64]) -> Result<f64>,
                        gradient: optimize::GradientFn<'_>,
-                       stream: u64|
+                       stream: u64,
+                       batched: bool|
          -> Result<(Vec<f64>, f64)> {
-            let obj = Objective::new(value, gradient, clock, self.max_evals.max(1));
+            // Points are batched only where they are the angles themselves (not Fourier's).
+            let obj = Objective::new(value, gradient, clock, self.max_evals.max(1))
+                .with_batch(batched.then_some(values));
             obj.eval(&x0);
             if self.max_evals > 0 {
                 optimize::minimize(
@@ -372,6 +421,12 @@ impl Qaoa {
                 stop = obj.stop.get();
             }
             let best = obj.best.borrow().clone();
+            if best.0.is_empty()
+                && let Some(e) = obj.error.borrow_mut().take()
+            {
+                // The first evaluation failed (a backend error): that is the answer.
+                return Err(e);
+            }
             if best.0.is_empty() {
                 // Stopped before the first evaluation: nothing to sample from.
                 let why = obj.stop.get().unwrap_or(Termination::Cancelled);
@@ -405,7 +460,7 @@ impl Qaoa {
                     a.depth()
                 )));
             }
-            let best = run(a.to_flat(), &value, &gradient, 0)?.0;
+            let best = run(a.to_flat(), &value, &gradient, 0, true)?.0;
             return Ok(Optimised {
                 angles: Angles::from_flat(&best)?,
                 history,
@@ -425,7 +480,7 @@ impl Qaoa {
                     ),
                 })?;
                 ratio = Some(fixed.guaranteed_ratio);
-                run(fixed.angles.to_flat(), &value, &gradient, 0)?.0
+                run(fixed.angles.to_flat(), &value, &gradient, 0, true)?.0
             }
             InitStrategy::Ramp | InitStrategy::Auto => {
                 run(
@@ -433,6 +488,7 @@ impl Qaoa {
                     &value,
                     &gradient,
                     0,
+                    true,
                 )?
                 .0
             }
@@ -449,7 +505,7 @@ impl Qaoa {
                             .map(|_| rng.random_range(0.0..std::f64::consts::FRAC_PI_2))
                             .collect(),
                     };
-                    let r = match run(a.to_flat(), &value, &gradient, start as u64) {
+                    let r = match run(a.to_flat(), &value, &gradient, start as u64, true) {
                         // Stopped before this start evaluated anything: keep the best so far.
                         Err(e) if is_stop(&e) && !best.0.is_empty() => break,
                         r => r?,
@@ -467,7 +523,7 @@ impl Qaoa {
                     if depth > 1 {
                         a = angles::interp(&Angles::from_flat(&x)?);
                     }
-                    x = match run(a.to_flat(), &value, &gradient, depth as u64) {
+                    x = match run(a.to_flat(), &value, &gradient, depth as u64, true) {
                         // Stopped before this depth evaluated anything: return the last depth.
                         Err(e) if is_stop(&e) && !x.is_empty() => break,
                         r => r?.0,
@@ -495,7 +551,7 @@ impl Qaoa {
                         Ok((e, angles::fourier_gradient(&g, q, depth)))
                     };
                     let z0: Vec<f64> = u.iter().chain(&v).copied().collect();
-                    let z = match run(z0, &fv, &fg, depth as u64) {
+                    let z = match run(z0, &fv, &fg, depth as u64, false) {
                         Err(e) if is_stop(&e) && !x.is_empty() => break,
                         r => r?.0,
                     };
