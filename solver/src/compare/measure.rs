@@ -3,7 +3,7 @@
 
 use super::assess::assess;
 use super::evaluate::{Evaluate, better, gap_percent};
-use super::record::{Reference, RunRecord, SolverSummary, Status, Variational};
+use super::record::{Execution, Reference, RunRecord, SolverSummary, Status, Variational};
 use crate::objective::Sense;
 use crate::qubo::Qubo;
 use crate::sampleset::SampleSet;
@@ -40,6 +40,27 @@ pub(crate) fn measure_run(
         trace: Vec::new(),
         energies: a.energies,
         variational: variational(&ss.info.extra),
+        execution: execution(&ss.info.extra),
+    })
+}
+
+/// Remote-execution figures from a solver's `Info::extra.backend_usage`, when it records them.
+fn execution(extra: &serde_json::Value) -> Option<Execution> {
+    let u = extra.get("backend_usage")?;
+    let f = |k: &str| u.get(k).and_then(|v| v.as_f64()).unwrap_or(0.0);
+    Some(Execution {
+        name: u.get("backend")?.as_str()?.to_string(),
+        jobs: f("jobs") as u64,
+        circuits: f("circuits") as u64,
+        shots: f("shots") as u64,
+        cost_usd: f("estimated_cost_usd"),
+        queue_s: f("queue_ms") / 1e3,
+        execution_s: f("execution_ms") / 1e3,
+        fallback_runs: u64::from(
+            u.pointer("/fallback/used")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
+        ),
     })
 }
 
@@ -133,6 +154,7 @@ pub(crate) fn summarise(s: &mut SolverSummary, sense: Sense) {
     s.time_to_target_s = mean(runs.iter().filter_map(|r| r.time_to_target_s).collect());
     s.tts99_s = tts(p, t, 0.99);
     s.energy_mismatches = runs.iter().map(|r| r.energy_mismatches).sum();
+    s.backend = sum_execution(runs);
     let vs: Vec<&Variational> = runs.iter().filter_map(|r| r.variational.as_ref()).collect();
     if let Some(first) = vs.first() {
         let avg = |f: &dyn Fn(&Variational) -> Option<f64>| {
@@ -146,6 +168,22 @@ pub(crate) fn summarise(s: &mut SolverSummary, sense: Sense) {
             probability_of_best: avg(&|v| v.probability_of_best),
         });
     }
+}
+
+/// Sums the runs' remote execution (named after the first run's backend).
+fn sum_execution(runs: &[RunRecord]) -> Option<Execution> {
+    let xs: Vec<&Execution> = runs.iter().filter_map(|r| r.execution.as_ref()).collect();
+    let first = xs.first()?;
+    Some(Execution {
+        name: first.name.clone(),
+        jobs: xs.iter().map(|x| x.jobs).sum(),
+        circuits: xs.iter().map(|x| x.circuits).sum(),
+        shots: xs.iter().map(|x| x.shots).sum(),
+        cost_usd: xs.iter().map(|x| x.cost_usd).sum(),
+        queue_s: xs.iter().map(|x| x.queue_s).sum(),
+        execution_s: xs.iter().map(|x| x.execution_s).sum(),
+        fallback_runs: xs.iter().map(|x| x.fallback_runs).sum(),
+    })
 }
 
 /// Time to solution with confidence `q`: repeat a run of `t` seconds that succeeds with
@@ -184,6 +222,7 @@ pub(crate) fn empty_summary(label: &str, solver: &str) -> SolverSummary {
         tts99_s: None,
         energy_mismatches: 0,
         variational: None,
+        backend: None,
         runs: Vec::new(),
     }
 }

@@ -46,8 +46,8 @@ pub use evaluate::{Evaluate, Evaluation, gap_percent};
 pub use machine::this_machine;
 pub use measure::tts;
 pub use record::{
-    ComparisonReport, InstanceInfo, Machine, REPORT_FORMAT_VERSION, Reference, ReferenceKind,
-    RunRecord, Settings, SolverSummary, Status, Variational,
+    ComparisonReport, Execution, InstanceInfo, Machine, REPORT_FORMAT_VERSION, Reference,
+    ReferenceKind, RunRecord, Settings, SolverSummary, Status, Variational,
 };
 
 use crate::control::{Progress, RunControl, derive_seed};

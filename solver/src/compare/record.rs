@@ -127,6 +127,30 @@ pub struct Variational {
     pub probability_of_best: Option<f64>,
 }
 
+/// Where a run's circuits executed and what that cost, for solvers that run on a remote or
+/// simulated-hardware backend; read from the `backend_usage` object they record in
+/// [`crate::Info::extra`] (`backend`, `jobs`, `circuits`, `shots`, `estimated_cost_usd`,
+/// `queue_ms`, `execution_ms`, and `fallback.used`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Execution {
+    /// Backend name (`ionq:qpu.aria-1`).
+    pub name: String,
+    /// Jobs submitted (or resumed).
+    pub jobs: u64,
+    /// Circuits run.
+    pub circuits: u64,
+    /// Shots over all circuits.
+    pub shots: u64,
+    /// Estimated cost in USD (the backend's price table or its own estimate).
+    pub cost_usd: f64,
+    /// Seconds jobs waited in the queue.
+    pub queue_s: f64,
+    /// Seconds the backend reports executing them.
+    pub execution_s: f64,
+    /// Runs (in a summary) or whether this run (0/1) moved to a fallback backend.
+    pub fallback_runs: u64,
+}
+
 /// One run of one solver, every figure recomputed from its samples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
@@ -168,6 +192,9 @@ pub struct RunRecord {
     pub energies: Vec<[f64; 2]>,
     /// QAOA-style figures, for solvers that record them.
     pub variational: Option<Variational>,
+    /// Remote execution, for solvers that record it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution: Option<Execution>,
 }
 
 /// Everything measured for one solver.
@@ -216,6 +243,10 @@ pub struct SolverSummary {
     pub energy_mismatches: u64,
     /// Mean QAOA-style figures over the runs, for solvers that record them.
     pub variational: Option<Variational>,
+    /// Remote execution summed over the runs (cost per run = `cost_usd / runs_completed`,
+    /// the "cost per optimisation"), for solvers that record it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend: Option<Execution>,
     /// Every run.
     pub runs: Vec<RunRecord>,
 }

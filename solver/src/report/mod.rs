@@ -176,6 +176,14 @@ pub(crate) fn notes(r: &ComparisonReport) -> Vec<String> {
          it; TTS99: time to reach it with 99 % probability by restarts; energies recomputed from \
          the samples"
     ));
+    if r.solvers.iter().any(|s| s.backend.is_some()) {
+        out.push(
+            "backend: where the circuits ran; shots, jobs, queue and execution time summed over \
+             the runs; cost: estimated from the backend's price table (USD/run is the cost per \
+             optimisation)"
+                .into(),
+        );
+    }
     if r.solvers.iter().any(|s| s.variational.is_some()) {
         out.push(
             "approx. ratio: (C_max − ⟨C⟩) / (C_max − C_min) over the states the QAOA state \
@@ -246,10 +254,11 @@ pub fn to_csv(r: &ComparisonReport) -> String {
                   raw_feasible_fraction,repaired_best_objective,best_energy,mean_energy,hits,\
                   runs,success_probability,mean_wall_s,time_to_target_s,tts99_s,\
                   energy_mismatches,p,expectation,approximation_ratio,probability_of_best,\
-                  base_seed,version";
+                  base_seed,version,backend,jobs,circuits,shots,queue_s,execution_s,cost_usd";
     let mut out = format!("{header}\n");
     for s in &r.solvers {
         let v = s.variational.as_ref();
+        let b = |g: fn(&crate::compare::Execution) -> f64| f(s.backend.as_ref().map(g));
         let cells = [
             q(&r.instance.name),
             q(&s.label),
@@ -284,6 +293,13 @@ pub fn to_csv(r: &ComparisonReport) -> String {
             f(v.and_then(|x| x.probability_of_best)),
             r.settings.base_seed.to_string(),
             r.version.clone(),
+            s.backend.as_ref().map(|b| q(&b.name)).unwrap_or_default(),
+            b(|x| x.jobs as f64),
+            b(|x| x.circuits as f64),
+            b(|x| x.shots as f64),
+            b(|x| x.queue_s),
+            b(|x| x.execution_s),
+            b(|x| x.cost_usd),
         ];
         out.push_str(&cells.join(","));
         out.push('\n');

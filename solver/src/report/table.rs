@@ -117,6 +117,31 @@ pub(crate) fn columns(r: &ComparisonReport, full: bool) -> Vec<Column> {
             opt(v(x, &|q| q.probability_of_best), |a| format!("{a:.4}"))
         });
     }
+    if s.iter().any(|x| x.backend.is_some()) {
+        let e = |x: &SolverSummary, f: &dyn Fn(&crate::compare::Execution) -> String| {
+            x.backend.as_ref().map_or_else(|| "—".to_string(), f)
+        };
+        col("backend", false, &|x| e(x, &|b| b.name.clone()));
+        col("shots", true, &|x| e(x, &|b| b.shots.to_string()));
+        col("jobs", true, &|x| e(x, &|b| b.jobs.to_string()));
+        col("queue s", true, &|x| e(x, &|b| secs(b.queue_s)));
+        col("exec s", true, &|x| e(x, &|b| secs(b.execution_s)));
+        col("cost USD", true, &|x| {
+            e(x, &|b| format!("{:.2}", b.cost_usd))
+        });
+        col("USD/run", true, &|x| {
+            e(x, &|b| {
+                format!("{:.2}", b.cost_usd / x.runs_completed.max(1) as f64)
+            })
+        });
+        if s.iter()
+            .any(|x| x.backend.as_ref().is_some_and(|b| b.fallback_runs > 0))
+        {
+            col("fallback runs", true, &|x| {
+                e(x, &|b| b.fallback_runs.to_string())
+            });
+        }
+    }
     cols
 }
 
