@@ -42,3 +42,40 @@ pub(crate) fn encodings() -> impl TypedValueParser<Value = Encoding> {
 pub(crate) fn solvers() -> impl TypedValueParser<Value = SolverKind> {
     parser(SolverKind::ALL.map(|k| (k.name(), k.describe())), &[])
 }
+
+/// One entry of `compare --solvers`: a solver, and for qaoa optionally `@BACKEND`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SolverChoice {
+    pub(crate) kind: SolverKind,
+    /// The backend after `@` (qaoa only).
+    pub(crate) backend: Option<String>,
+    /// The name in reports: the entry as written.
+    pub(crate) label: String,
+}
+
+/// Parses `sa`, `qaoa` or `qaoa@BACKEND`.
+pub(crate) fn solver_choice(s: &str) -> Result<SolverChoice, String> {
+    let s = s.trim();
+    let (name, backend) = match s.split_once('@') {
+        Some((n, b)) => (n, Some(b.trim().to_string())),
+        None => (s, None),
+    };
+    let kind: SolverKind = name.trim().parse().map_err(|_| {
+        let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
+        format!(
+            "unknown solver `{name}` (one of {}; qaoa@BACKEND for QAOA on a backend)",
+            names.join(", ")
+        )
+    })?;
+    if backend.is_some() && kind != SolverKind::Qaoa {
+        return Err(format!("`{s}`: only qaoa runs on a backend (qaoa@BACKEND)"));
+    }
+    if backend.as_deref() == Some("") {
+        return Err(format!("`{s}`: name the backend after @"));
+    }
+    Ok(SolverChoice {
+        kind,
+        backend,
+        label: s.to_string(),
+    })
+}

@@ -9,7 +9,6 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use quboflow::Progress;
 use quboflow::compare::{Comparison, ComparisonReport, Observer, Status};
-use quboflow_runtime::SolverKind;
 
 use crate::choices;
 use crate::input::InputArgs;
@@ -22,10 +21,12 @@ pub(crate) struct CompareArgs {
     #[command(flatten)]
     input: InputArgs,
 
-    /// Solvers to compare, comma-separated: exact, descent, sa, pt, tabu, qaoa.
+    /// Solvers to compare, comma-separated: exact, descent, sa, pt, tabu, qaoa; qaoa@BACKEND
+    /// runs QAOA on that backend (qaoa@ionq:simulator, qaoa@noise:aria-1, …), so one report
+    /// holds hardware, noisy and ideal runs side by side.
     #[arg(long, value_name = "SOLVERS", value_delimiter = ',', default_value = "sa,tabu,pt",
-          value_parser = choices::solvers())]
-    solvers: Vec<SolverKind>,
+          value_parser = choices::solver_choice)]
+    solvers: Vec<choices::SolverChoice>,
 
     /// Runs per solver, each with its own seed derived from --seed.
     #[arg(long, default_value_t = 5, value_name = "N")]
@@ -109,8 +110,8 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
         anyhow::bail!("--solvers needs at least one solver");
     }
     for (k, s) in a.solvers.iter().enumerate() {
-        if a.solvers[..k].contains(s) {
-            anyhow::bail!("--solvers lists {s} twice");
+        if a.solvers[..k].iter().any(|o| o.label == s.label) {
+            anyhow::bail!("--solvers lists {} twice", s.label);
         }
     }
     if a.repeats == 0 {
@@ -120,7 +121,7 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
     for p in &a.report {
         quboflow::report::ReportFormat::from_path(p)?;
     }
-    let solvers = a.params.build_all(&a.solvers)?;
+    let solvers = a.params.build_choices(&a.solvers)?;
     let limit = crate::solve::time_limit(a.time_limit)?;
     let enc = a.input.open(quiet)?;
     if a.repair {
@@ -133,8 +134,8 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
         .time_limit(limit)
         .repair(a.repair)
         .cancel_flag(ctrl_c_flag());
-    for solver in solvers {
-        cmp = cmp.boxed_solver(solver.name(), solver);
+    for (choice, solver) in a.solvers.iter().zip(solvers) {
+        cmp = cmp.boxed_solver(&choice.label, solver);
     }
     let pb = bar(quiet);
     if let Some(pb) = &pb {

@@ -25,6 +25,7 @@ mod doc;
 mod info;
 mod input;
 mod params;
+mod parity;
 mod progress;
 mod qaoa;
 mod solve;
@@ -65,9 +66,17 @@ enum Command {
     /// Run several solvers on one file and report them side by side (table, and
     /// --report FILE.{txt,md,csv,json,html}).
     Compare(Box<compare::CompareArgs>),
-    /// QAOA on the statevector simulator: optimise angles and sample, evaluate ⟨C⟩ at given
-    /// angles (--evaluate), export the circuit as OpenQASM (--qasm).
+    /// QAOA on the statevector simulator, IonQ (--backend ionq:…) or a noise model: optimise
+    /// angles and sample, evaluate ⟨C⟩ at given angles (--evaluate), export the circuit as
+    /// OpenQASM (--qasm).
     Qaoa(Box<qaoa::QaoaArgs>),
+    /// Run one circuit on several backends (statevector, ionq:…, noise:…) and check their
+    /// distributions agree: TVD against the shot-noise bound, ⟨C⟩ differences with 99 %
+    /// intervals, pass/fail (exit status 1 on a failure).
+    Parity(Box<parity::ParityArgs>),
+    /// Serve a loopback emulator of the IonQ API (for --ionq-url): the same routes and JSON,
+    /// circuits run on the local simulator; stops by itself when idle.
+    IonqEmulator(parity::EmulatorArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -79,6 +88,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Solve(a) => solve::run(&a, cli.quiet),
         Command::Compare(a) => compare::run(&a, cli.quiet),
         Command::Qaoa(a) => qaoa::run(&a, cli.quiet),
+        Command::Parity(a) => parity::run(&a, cli.quiet),
+        Command::IonqEmulator(a) => parity::emulator(&a),
     }
 }
 

@@ -151,6 +151,52 @@ pub(crate) struct SolverParams {
     /// [qaoa] Trotter steps per XY layer (default 1).
     #[arg(long, value_name = "N")]
     pub(crate) trotter_steps: Option<usize>,
+
+    /// [qaoa] Where circuits run: statevector (default), ionq[:simulator|qpu.NAME] (key in
+    /// IONQ_API_KEY), or noise:FILE.json|QPU (local trajectories under a noise model). On
+    /// ionq and noise every circuit gets --shots shots, and the optimizer defaults to cobyla.
+    #[arg(long, value_name = "BACKEND")]
+    pub(crate) backend: Option<String>,
+
+    /// [qaoa] IonQ API base URL, e.g. the emulator's (`quboflow ionq-emulator`); default
+    /// https://api.ionq.co/v0.4.
+    #[arg(long, value_name = "URL")]
+    pub(crate) ionq_url: Option<String>,
+
+    /// [qaoa] Noise model of IonQ's simulator: aria-1, forte-1, … (default ideal).
+    #[arg(long, value_name = "QPU")]
+    pub(crate) ionq_noise: Option<String>,
+
+    /// [qaoa] statevector: continue on the local simulator when the remote backend stays
+    /// unavailable beyond its retry budget (key refused, quota, outage).
+    #[arg(long, value_name = "BACKEND")]
+    pub(crate) fallback: Option<String>,
+
+    /// [qaoa] Refuse a remote run whose estimated cost exceeds this many USD.
+    #[arg(long, value_name = "USD")]
+    pub(crate) max_cost: Option<f64>,
+
+    /// [qaoa] JSON price table for remote cost estimates (default: the built-in, dated one).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) price_table: Option<PathBuf>,
+
+    /// [qaoa] Job journal directory: every remote job is recorded there, and a rerun of the
+    /// same command resumes without resubmitting anything.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) resume: Option<PathBuf>,
+
+    /// [qaoa] First wait between remote status polls, seconds (doubling to 30; default 0.5).
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) poll_interval: Option<f64>,
+
+    /// [qaoa] Total shots of the optimisation on ionq or noise backends: --max-evals becomes
+    /// SHOTS / --shots − 1 (the final sampling is one more circuit).
+    #[arg(long, value_name = "SHOTS")]
+    pub(crate) shot_budget: Option<usize>,
+
+    /// [qaoa] Trajectories per circuit on the noise backend (default 256).
+    #[arg(long, value_name = "N")]
+    pub(crate) trajectories: Option<usize>,
 }
 
 impl SolverParams {
@@ -214,6 +260,16 @@ impl SolverParams {
             self.initial_point.as_ref().map(|v| json!(v)),
         );
         put("trotter_steps", self.trotter_steps.map(|v| json!(v)));
+        put("backend", self.backend.as_ref().map(|v| json!(v)));
+        put("ionq_url", self.ionq_url.as_ref().map(|v| json!(v)));
+        put("ionq_noise", self.ionq_noise.as_ref().map(|v| json!(v)));
+        put("fallback", self.fallback.as_ref().map(|v| json!(v)));
+        put("max_cost", self.max_cost.map(|v| json!(v)));
+        put("price_table", self.price_table.as_ref().map(|v| json!(v)));
+        put("resume", self.resume.as_ref().map(|v| json!(v)));
+        put("poll_interval", self.poll_interval.map(|v| json!(v)));
+        put("shot_budget", self.shot_budget.map(|v| json!(v)));
+        put("trajectories", self.trajectories.map(|v| json!(v)));
         // A NaN or infinite number from the command line becomes JSON null (in a list too):
         // refuse it here, by its flag, before it reaches the registry as "null".
         fn has_null(v: &Value) -> bool {
@@ -228,19 +284,78 @@ impl SolverParams {
     /// Refuses a flag that none of `solvers` takes, then builds each solver with the flags it
     /// takes.
     pub(crate) fn build_all(&self, solvers: &[SolverKind]) -> anyhow::Result<Vec<Box<dyn Solver>>> {
-        let given = self.given()?;
-        for name in given.keys() {
-            check_applies(name, solvers).map_err(cli_error)?;
-        }
-        solvers
+        let choices: Vec<crate::choices::SolverChoice> = solvers
             .iter()
-            .map(|&kind| {
-                let mine: Params = given
+            .map(|&kind| crate::choices::SolverChoice {
+                kind,
+                backend: None,
+                label: kind.name().into(),
+            })
+            .collect();
+        self.build_choices(&choices)
+    }
+
+    /// Builds each choice with the flags its solver takes; `qaoa@BACKEND` sets its backend,
+    /// and the remote flags go only to the entries whose backend takes them.
+    pub(crate) fn build_choices(
+        &self,
+        choices: &[crate::choices::SolverChoice],
+    ) -> anyhow::Result<Vec<Box<dyn Solver>>> {
+        let given = self.given()?;
+        let kinds: Vec<SolverKind> = choices.iter().map(|c| c.kind).collect();
+        for name in given.keys() {
+            check_applies(name, &kinds).map_err(cli_error)?;
+        }
+        let backend_of = |c: &crate::choices::SolverChoice| -> String {
+            c.backend
+                .clone()
+                .or_else(|| {
+                    given
+                        .get("backend")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| "statevector".into())
+        };
+        let several = choices
+            .iter()
+            .filter(|c| c.kind == SolverKind::Qaoa)
+            .count()
+            > 1;
+        for (name, on) in REMOTE_FLAGS {
+            if given.contains_key(*name)
+                && several
+                && !choices.iter().any(|c| {
+                    c.kind == SolverKind::Qaoa && on.iter().any(|p| backend_of(c).starts_with(p))
+                })
+            {
+                anyhow::bail!(
+                    "{} applies to qaoa on backend {} only, and no entry uses it",
+                    as_flag(name),
+                    on.join(" or ")
+                );
+            }
+        }
+        choices
+            .iter()
+            .map(|c| {
+                let backend = backend_of(c);
+                let mut mine: Params = given
                     .iter()
-                    .filter(|(name, _)| check_applies(name, &[kind]).is_ok())
+                    .filter(|(name, _)| check_applies(name, &[c.kind]).is_ok())
+                    // With several QAOA entries, each takes the remote flags of its backend.
+                    .filter(|(name, _)| {
+                        !several
+                            || REMOTE_FLAGS.iter().all(|(n, on)| {
+                                n != name || on.iter().any(|p| backend.starts_with(p))
+                            })
+                    })
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
-                build(kind, &mine).map_err(cli_error)
+                if let Some(b) = &c.backend {
+                    mine.insert("backend".into(), json!(b));
+                }
+                build(c.kind, &mine).map_err(cli_error)
             })
             .collect()
     }
@@ -260,6 +375,19 @@ impl SolverParams {
         all.pop().context("no solver built")
     }
 }
+
+/// Flags that belong to one kind of backend, with the backend prefix they need.
+const REMOTE_FLAGS: &[(&str, &[&str])] = &[
+    ("ionq_url", &["ionq"]),
+    ("ionq_noise", &["ionq"]),
+    ("fallback", &["ionq"]),
+    ("max_cost", &["ionq"]),
+    ("price_table", &["ionq"]),
+    ("resume", &["ionq"]),
+    ("poll_interval", &["ionq"]),
+    ("trajectories", &["noise"]),
+    ("shot_budget", &["ionq", "noise"]),
+];
 
 /// A parameter name as its flag: `num_reads` → `--num-reads`.
 pub(crate) fn as_flag(name: &str) -> String {

@@ -161,6 +161,12 @@ fn add_state(doc: &mut Value, r: &QaoaReport) {
     doc["expectation"] = json!(r.expectation);
     doc["angles"] = json!({"gamma": r.angles.gamma, "beta": r.angles.beta});
     doc["layer_ms"] = json!(r.layer_ms);
+    // Off the statevector: ⟨C⟩'s standard error, the cost estimate and what the backend did.
+    if r.expectation_std_error.is_some() || r.backend_usage.is_some() {
+        doc["expectation_std_error"] = json!(r.expectation_std_error);
+        doc["cost_estimate"] = json!(r.cost_estimate);
+        doc["backend_usage"] = json!(r.backend_usage);
+    }
 }
 
 /// `--evaluate`: ⟨C⟩ at the given angles from one simulation, timed; `--export-only`: the
@@ -242,7 +248,10 @@ fn print_summary(file: &Path, enc: &Encoded, ss: &SampleSet, r: &QaoaReport, tot
         r.evaluations
     );
     outln!("angles      γ={:?}  β={:?}", r.angles.gamma, r.angles.beta);
-    outln!("⟨C⟩         {}", r.expectation);
+    match r.expectation_std_error {
+        Some(se) => outln!("⟨C⟩         {} ± {se:.6} (from shots)", r.expectation),
+        None => outln!("⟨C⟩         {}", r.expectation),
+    }
     let d = enc.decode(&best.sample);
     let objective = enc.decoder.objective_name();
     let native = match d.objective {
@@ -263,13 +272,50 @@ fn print_summary(file: &Path, enc: &Encoded, ss: &SampleSet, r: &QaoaReport, tot
         r.circuit["two_qubit_gates"],
         r.circuit["cx_count"]
     );
-    outln!(
-        "time        {:.3} s, {:.3} ms per layer ({}, {}), seed {}, quboflow {}",
-        total_s,
-        r.layer_ms,
-        r.kernel["isa"].as_str().unwrap_or(""),
-        r.kernel["precision"].as_str().unwrap_or(""),
-        ss.info.seed,
-        ss.info.version
-    );
+    if let Some(u) = &r.backend_usage {
+        let f = |k: &str| u[k].as_f64().unwrap_or(0.0);
+        outln!(
+            "backend     {}: {} jobs, {} circuits, {} shots, estimated cost {:.2} USD, queue {:.1} s, execution {:.1} s, {} requests ({} retried){}",
+            u["backend"].as_str().unwrap_or(""),
+            f("jobs"),
+            f("circuits"),
+            f("shots"),
+            f("estimated_cost_usd"),
+            f("queue_ms") / 1e3,
+            f("execution_ms") / 1e3,
+            f("requests"),
+            f("retries"),
+            if f("resumed_jobs") > 0.0 {
+                format!(", {} jobs resumed from the journal", f("resumed_jobs"))
+            } else {
+                String::new()
+            }
+        );
+        let fb = &u["fallback"];
+        if fb["used"] == true {
+            outln!(
+                "fallback    {} after {} evaluations: {}",
+                fb["backend"].as_str().unwrap_or(""),
+                fb["switched_at_evaluation"],
+                fb["reason"].as_str().unwrap_or("")
+            );
+        }
+    }
+    if r.layer_ms.is_finite() {
+        outln!(
+            "time        {:.3} s, {:.3} ms per layer ({}, {}), seed {}, quboflow {}",
+            total_s,
+            r.layer_ms,
+            r.kernel["isa"].as_str().unwrap_or(""),
+            r.kernel["precision"].as_str().unwrap_or(""),
+            ss.info.seed,
+            ss.info.version
+        );
+    } else {
+        outln!(
+            "time        {total_s:.3} s, seed {}, quboflow {}",
+            ss.info.seed,
+            ss.info.version
+        );
+    }
 }

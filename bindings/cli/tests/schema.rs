@@ -62,6 +62,18 @@ fn documents() -> Vec<(String, Value)> {
         vec![
             "qaoa",
             petersen,
+            "--backend",
+            "noise:aria-1",
+            "--max-evals",
+            "4",
+            "--trajectories",
+            "8",
+            "--shots",
+            "100",
+        ],
+        vec![
+            "qaoa",
+            petersen,
             "--angles=0.2,0.3",
             "--export-only",
             "--qasm",

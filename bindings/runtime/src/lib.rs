@@ -17,6 +17,7 @@
 //! # Ok::<(), quboflow_runtime::Error>(())
 //! ```
 
+mod backend;
 mod error;
 mod kind;
 mod limits;

@@ -1,13 +1,11 @@
 //! Solver parameters by name: which solver takes which, and building solvers from a map.
 
-use std::sync::Arc;
-
 use quboflow::Solver;
 use quboflow::solvers::{
     BetaScheduleType, Exact, Moves, ParallelTempering, SimulatedAnnealing, SteepestDescent, Tabu,
 };
 use quboflow_qaoa::{
-    Angles, InitStrategy, InitialState, MixerKind, OptimizerKind, Precision, Qaoa, Statevector,
+    Angles, InitStrategy, InitialState, MixerKind, OptimizerKind, Precision, Qaoa,
 };
 use serde_json::Value;
 
@@ -169,6 +167,56 @@ pub const PARAMETERS: &[ParamSpec] = &[
         solvers: &[Q],
         help: "Trotter steps per XY layer; default 1",
     },
+    ParamSpec {
+        name: "backend",
+        solvers: &[Q],
+        help: "where circuits run: statevector (default), ionq[:TARGET] (simulator, qpu.aria-1, …) or noise:FILE|QPU (trajectories under a noise model); num_reads is then the shots of every circuit",
+    },
+    ParamSpec {
+        name: "ionq_url",
+        solvers: &[Q],
+        help: "IonQ API base URL (the emulator's, for tests); default https://api.ionq.co/v0.4",
+    },
+    ParamSpec {
+        name: "ionq_noise",
+        solvers: &[Q],
+        help: "noise model of IonQ's simulator (aria-1, forte-1, …); default ideal",
+    },
+    ParamSpec {
+        name: "fallback",
+        solvers: &[Q],
+        help: "statevector: continue locally when the remote backend is unavailable beyond its retry budget; default none",
+    },
+    ParamSpec {
+        name: "max_cost",
+        solvers: &[Q],
+        help: "refuse a remote run whose estimated cost exceeds this many USD; default none",
+    },
+    ParamSpec {
+        name: "price_table",
+        solvers: &[Q],
+        help: "JSON price table for cost estimates (PriceTable); default the built-in, dated table",
+    },
+    ParamSpec {
+        name: "resume",
+        solvers: &[Q],
+        help: "directory of the remote job journal: a rerun resumes there without resubmitting; default none",
+    },
+    ParamSpec {
+        name: "poll_interval",
+        solvers: &[Q],
+        help: "first wait between remote status polls, seconds (doubling to 30); default 0.5",
+    },
+    ParamSpec {
+        name: "shot_budget",
+        solvers: &[Q],
+        help: "total shots of the optimisation on a shot-based backend: max_evals becomes shot_budget / num_reads − 1 (the final sampling is one more circuit)",
+    },
+    ParamSpec {
+        name: "trajectories",
+        solvers: &[Q],
+        help: "Monte-Carlo trajectories per circuit of the noise backend; default 256",
+    },
 ];
 
 /// The spec of `name`, if it is a parameter at all.
@@ -270,6 +318,16 @@ impl<'a> Reader<'a> {
                         })
                     })
                     .collect()
+            })
+            .transpose()
+    }
+
+    fn string(&self, name: &str) -> Result<Option<String>> {
+        self.get(name)
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| invalid(name, format!("expected a string, found {v}")))
             })
             .transpose()
     }
@@ -453,10 +511,21 @@ fn qaoa(r: &Reader<'_>) -> Result<Qaoa> {
         (None, Some(a)) => a.depth(),
         (None, None) => d.p,
     };
-    let backend = Statevector {
-        precision: r.parsed::<Precision>("precision")?.unwrap_or_default(),
-        ..Default::default()
+    let num_reads = r.usize("num_reads")?.unwrap_or(d.num_reads);
+    let remote = crate::backend::RemoteOptions {
+        spec: r.string("backend")?,
+        ionq_url: r.string("ionq_url")?,
+        ionq_noise: r.string("ionq_noise")?,
+        fallback: r.string("fallback")?,
+        max_cost: r.f64("max_cost")?,
+        price_table: r.string("price_table")?,
+        resume: r.string("resume")?,
+        poll_interval: r.f64("poll_interval")?,
+        trajectories: r.usize("trajectories")?,
+        shots: num_reads,
     };
+    let precision = r.parsed::<Precision>("precision")?.unwrap_or_default();
+    let (backend, shot_based) = crate::backend::backend(&remote, precision)?;
     let init = r.parsed::<InitStrategy>("init")?.unwrap_or(d.init);
     if r.has("num_starts") && init != InitStrategy::Random {
         return Err(invalid(
@@ -480,14 +549,45 @@ fn qaoa(r: &Reader<'_>) -> Result<Qaoa> {
             .unwrap_or(d.initial_state),
         init,
         num_starts: r.usize("num_starts")?.unwrap_or(d.num_starts),
+        // Backends without an exact gradient optimise derivative-free by default.
         optimizer: r
             .parsed::<OptimizerKind>("optimizer")?
-            .unwrap_or(d.optimizer),
-        max_evals: r.usize("max_evals")?.unwrap_or(d.max_evals),
-        num_reads: r.usize("num_reads")?.unwrap_or(d.num_reads),
+            .unwrap_or(if shot_based {
+                OptimizerKind::Cobyla
+            } else {
+                d.optimizer
+            }),
+        max_evals: match (r.usize("shot_budget")?, r.usize("max_evals")?) {
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    "shot_budget",
+                    "give shot_budget or max_evals, not both",
+                ));
+            }
+            (Some(b), None) => {
+                if !shot_based {
+                    return Err(invalid(
+                        "shot_budget",
+                        "applies to shot-based backends (ionq, noise), not the statevector",
+                    ));
+                }
+                let evals = (b / num_reads.max(1)).saturating_sub(1);
+                if evals == 0 {
+                    return Err(invalid(
+                        "shot_budget",
+                        format!(
+                            "{b} shots do not cover two circuits of {num_reads} shots (an evaluation and the final sampling)"
+                        ),
+                    ));
+                }
+                evals
+            }
+            (None, m) => m.unwrap_or(d.max_evals),
+        },
+        num_reads,
         angles,
         initial_point,
-        backend: Arc::new(backend),
+        backend,
         ..d
     })
 }
@@ -517,6 +617,23 @@ mod tests {
                 "precision" => json!("complex64"),
                 "angles" | "initial_point" => json!([0.1, 0.2]),
                 "timeout" => json!(0.5),
+                "backend" => json!("noise:aria-1"),
+                "ionq_url" => json!("http://127.0.0.1:9/v0.4"),
+                "ionq_noise" => json!("aria-1"),
+                "fallback" => json!("statevector"),
+                "max_cost" | "poll_interval" => json!(1.5),
+                "price_table" => {
+                    let path =
+                        std::env::temp_dir().join(format!("qf-prices-{}.json", std::process::id()));
+                    std::fs::write(
+                        &path,
+                        serde_json::to_string(&quboflow_qaoa::PriceTable::default()).unwrap(),
+                    )
+                    .unwrap();
+                    json!(path)
+                }
+                "resume" => json!(std::env::temp_dir().join("qf-journal-never-opened")),
+                "shot_budget" => json!(10_000),
                 _ => json!(2),
             }
         };
@@ -529,6 +646,14 @@ mod tests {
                     "beta_schedule" => p.insert("beta_schedule_type".into(), json!("custom")),
                     "trotter_steps" => p.insert("mixer".into(), json!("xy-ring")),
                     "num_starts" => p.insert("init".into(), json!("random")),
+                    "trajectories" | "shot_budget" => {
+                        p.insert("backend".into(), json!("noise:aria-1"))
+                    }
+                    "ionq_url" | "ionq_noise" | "fallback" | "max_cost" | "price_table"
+                    | "resume" | "poll_interval" => {
+                        p.insert("ionq_url".into(), example("ionq_url"));
+                        p.insert("backend".into(), json!("ionq:simulator"))
+                    }
                     _ => None,
                 };
                 build(kind, &p).unwrap_or_else(|e| panic!("{} for {kind}: {e}", spec.name));
