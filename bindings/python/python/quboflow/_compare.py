@@ -37,6 +37,17 @@ COLUMNS = (
     ("reason", "reason"),
 )
 
+#: Remote-execution columns, present when a solver ran on a remote or noisy backend:
+#: (column, key of the summary's ``backend`` object).
+BACKEND_COLUMNS = (
+    ("backend", "name"),
+    ("shots", "shots"),
+    ("jobs", "jobs"),
+    ("queue_s", "queue_s"),
+    ("execution_s", "execution_s"),
+    ("cost_usd", "cost_usd"),
+)
+
 
 class Report:
     """A comparison's result: one summary per solver, the instance, reference, seeds and
@@ -67,9 +78,17 @@ class Report:
         import pandas as pd
 
         rows = []
+        remote = any(s.get("backend") for s in self.data["solvers"])
+        columns = [c for c, _ in COLUMNS] + ([c for c, _ in BACKEND_COLUMNS] + ["cost_per_run_usd"] if remote else [])
         for s in self.data["solvers"]:
             row: dict[str, Any] = {}
             var = s.get("variational") or {}
+            if remote:
+                b = s.get("backend") or {}
+                for bcol, bkey in BACKEND_COLUMNS:
+                    row[bcol] = b.get(bkey)
+                runs = s.get("runs_completed") or 0
+                row["cost_per_run_usd"] = b["cost_usd"] / runs if b and runs else None
             for col, key in COLUMNS:
                 if key is not None:
                     row[col] = s.get(key)
@@ -79,7 +98,7 @@ class Report:
                 else:
                     row[col] = var.get(col)
             rows.append(row)
-        df = pd.DataFrame(rows, columns=[c for c, _ in COLUMNS])
+        df = pd.DataFrame(rows, columns=columns)
         return df.set_index("solver")
 
     def to_runs(self) -> Any:
@@ -141,6 +160,14 @@ def _solver_spec(entry: Any, model: Any) -> tuple[str, str, str]:
             entry, params = entry
         else:
             raise ModelError(f"a solver entry is a name, a sampler, (solver, params) or (label, solver, params); got {entry!r}")
+    if isinstance(entry, str) and "@" in entry:
+        # "qaoa@ionq:simulator": QAOA on that backend, labelled as written (as the CLI does).
+        name, backend = entry.split("@", 1)
+        if name.strip().lower() != "qaoa" or not backend.strip():
+            raise ModelError(f"{entry!r}: only qaoa runs on a backend (qaoa@BACKEND)")
+        label = label or entry.strip()
+        params = {"backend": backend.strip(), **params}
+        entry = "qaoa"
     if isinstance(entry, str):
         key = entry.strip().lower()
         if key not in SAMPLERS:
@@ -181,7 +208,8 @@ def compare(
     Args:
         problem: a problem (:class:`Tsp`, :class:`Knapsack`, …; encoded by default), an
             :class:`Encoded`, a model (anything :class:`Qubo` takes) or a file path.
-        solvers: names ("sa", "tabu", "pt", "descent", "exact", "qaoa"), sampler objects, or
+        solvers: names ("sa", "tabu", "pt", "descent", "exact", "qaoa", or "qaoa@BACKEND" such
+            as "qaoa@ionq:simulator" or "qaoa@noise:aria-1"), sampler objects, or
             tuples ``(solver, params)`` / ``(label, solver, params)`` with the samplers'
             keyword arguments. Default ("sa", "tabu", "pt").
         repeats: runs per solver, seeds derived from ``seed``. Default 5.

@@ -375,8 +375,9 @@ class ExactSolver(Sampler):
 
 
 class QAOASampler(Sampler):
-    """QAOA on the statevector simulator: optimise the angles, then draw ``shots`` samples.
-    Rows carry ``probability``, the exact probability of each bitstring in the final state.
+    """QAOA on the statevector simulator (or IonQ, or a noise model): optimise the angles,
+    then draw ``shots`` samples. On the statevector, rows carry ``probability``, the exact
+    probability of each bitstring in the final state.
 
     Keyword arguments (all optional):
         p (int) or reps (int): layers. Default 1.
@@ -394,6 +395,20 @@ class QAOASampler(Sampler):
         precision (str): "complex128" (default) or "complex64".
         initial_state (str): "auto" (default) or "basis".
         trotter_steps (int): Trotter steps per XY layer. Default 1.
+        backend (str): where circuits run: "statevector" (default), "ionq:simulator",
+            "ionq:qpu.aria-1", … (key in ``IONQ_API_KEY``) or "noise:aria-1" /
+            "noise:model.json" (local trajectories under a noise model). Off the statevector
+            every circuit gets ``shots`` shots and the optimizer defaults to "cobyla".
+        ionq_url (str): IonQ API base URL (e.g. the emulator's). Default IonQ's.
+        ionq_noise (str): noise model of IonQ's simulator ("aria-1", …). Default ideal.
+        fallback (str): "statevector": continue locally when IonQ stays unavailable.
+        max_cost (float): refuse a remote run whose estimated cost exceeds this (USD).
+        price_table (str): JSON price table for the estimate. Default the built-in one.
+        resume (str): job journal directory; a rerun resumes without resubmitting.
+        poll_interval (float): first wait between status polls, seconds. Default 0.5.
+        trajectories (int): trajectories per circuit on a noise backend. Default 256.
+        shot_budget (int): total shots of the optimisation on a shot-based backend
+            (``max_evals`` becomes ``shot_budget // shots - 1``).
     """
 
     _solver = "qaoa"
@@ -413,6 +428,16 @@ class QAOASampler(Sampler):
         "precision": "precision",
         "initial_state": "initial_state",
         "trotter_steps": "trotter_steps",
+        "backend": "backend",
+        "ionq_url": "ionq_url",
+        "ionq_noise": "ionq_noise",
+        "fallback": "fallback",
+        "max_cost": "max_cost",
+        "price_table": "price_table",
+        "resume": "resume",
+        "poll_interval": "poll_interval",
+        "trajectories": "trajectories",
+        "shot_budget": "shot_budget",
     }
 
     def _translate(self, model: Model, given: dict[str, Any]) -> dict[str, Any]:
