@@ -10,6 +10,7 @@
 #   bash benches/peers/run.sh pt-gset           # parallel tempering, 10 s, G1-G5
 #   bash benches/peers/run.sh qaoa-layer        # QAOA time per layer vs QOKit and qiskit-aer
 #   bash benches/peers/run.sh qaoa-crosscheck   # same <C> from quboflow, QOKit, aer, our QASM
+#   bash benches/peers/run.sh qaoa-parity       # aer on our QASM: same ideal and noisy distributions
 #   bash benches/peers/run.sh python-sa         # SA from Python vs dwave-samplers and vs Rust
 #   bash benches/peers/run.sh python-build      # Qubo from scipy.sparse (10^6 nnz) vs dimod
 #   bash benches/peers/run.sh python-import     # import time of the package
