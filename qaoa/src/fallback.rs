@@ -44,7 +44,6 @@ impl Backend for Fallback {
     }
 
     fn prepare(&self, ansatz: &Ansatz) -> Result<Box<dyn Prepared>> {
-        let secondary = self.fallback.prepare(ansatz)?;
         let (primary, switched) = match self.primary.prepare(ansatz) {
             Ok(p) => (Some(p), None),
             Err(e) if e.is_unavailable() => (None, Some(e.to_string())),
@@ -52,7 +51,10 @@ impl Backend for Fallback {
         };
         Ok(Box::new(FallbackRun {
             primary,
-            secondary,
+            fallback: self.fallback.clone(),
+            ansatz: ansatz.clone(),
+            secondary: std::cell::RefCell::new(None),
+            settings: std::cell::RefCell::new(Settings::default()),
             names: [self.primary.name(), self.fallback.name()],
             log: Mutex::new(Log {
                 switched,
@@ -83,9 +85,22 @@ struct Log {
     ran_on: Vec<&'static str>,
 }
 
+/// What the run told the backend before the fallback was prepared.
+#[derive(Default)]
+struct Settings {
+    abort: Vec<Arc<AtomicBool>>,
+    stop: Vec<Arc<AtomicBool>>,
+    seed: Option<u64>,
+}
+
 struct FallbackRun {
     primary: Option<Box<dyn Prepared>>,
-    secondary: Box<dyn Prepared>,
+    fallback: Arc<dyn Backend>,
+    ansatz: Ansatz,
+    /// Prepared on first use: a run the primary serves to the end never allocates the
+    /// fallback's statevector (which, for a QPU-sized circuit, may not fit at all).
+    secondary: std::cell::RefCell<Option<Box<dyn Prepared>>>,
+    settings: std::cell::RefCell<Settings>,
     names: [&'static str; 2],
     log: Mutex<Log>,
 }
@@ -113,9 +128,32 @@ impl FallbackRun {
                 Err(e) => return Err(e),
             }
         }
-        let v = f(self.secondary.as_ref())?;
+        let v = self.with_secondary(|s| f(s))?;
         self.note(self.names[1], count);
         Ok(v)
+    }
+
+    /// Runs `f` on the fallback, preparing it (with the run's flags and seed) the first time.
+    fn with_secondary<T>(&self, f: impl FnOnce(&dyn Prepared) -> Result<T>) -> Result<T> {
+        let mut slot = self.secondary.borrow_mut();
+        if slot.is_none() {
+            let mut p = self.fallback.prepare(&self.ansatz)?;
+            let settings = self.settings.borrow();
+            for a in &settings.abort {
+                p.watch(a.clone());
+            }
+            for s in &settings.stop {
+                p.stop_on(s.clone());
+            }
+            if let Some(seed) = settings.seed {
+                p.set_seed(seed);
+            }
+            *slot = Some(p);
+        }
+        match slot.as_deref() {
+            Some(p) => f(p),
+            None => unreachable!("prepared just above"),
+        }
     }
 
     fn note(&self, name: &'static str, count: usize) {
@@ -138,7 +176,7 @@ impl Prepared for FallbackRun {
     fn is_exact(&self) -> bool {
         match (&self.primary, self.on_primary()) {
             (Some(p), true) => p.is_exact(),
-            _ => self.secondary.is_exact(),
+            _ => self.with_secondary(|s| Ok(s.is_exact())).unwrap_or(false),
         }
     }
 
@@ -150,28 +188,28 @@ impl Prepared for FallbackRun {
         if let Some(p) = &mut self.primary {
             p.watch(abort.clone());
         }
-        self.secondary.watch(abort);
+        self.settings.borrow_mut().abort.push(abort);
     }
 
     fn stop_on(&mut self, flag: Arc<AtomicBool>) {
         if let Some(p) = &mut self.primary {
             p.stop_on(flag.clone());
         }
-        self.secondary.stop_on(flag);
+        self.settings.borrow_mut().stop.push(flag);
     }
 
     fn set_seed(&mut self, seed: u64) {
         if let Some(p) = &mut self.primary {
             p.set_seed(seed);
         }
-        self.secondary.set_seed(seed);
+        self.settings.borrow_mut().seed = Some(seed);
     }
 
     fn gradient_support(&self) -> Result<()> {
         // The optimiser must work on whichever backend ends up running it.
         match &self.primary {
             Some(p) if self.on_primary() => p.gradient_support(),
-            _ => self.secondary.gradient_support(),
+            _ => self.with_secondary(|s| s.gradient_support()),
         }
     }
 
@@ -195,7 +233,9 @@ impl Prepared for FallbackRun {
     fn describe(&self) -> Value {
         match &self.primary {
             Some(p) if self.on_primary() => p.describe(),
-            _ => self.secondary.describe(),
+            _ => self
+                .with_secondary(|s| Ok(s.describe()))
+                .unwrap_or(Value::Null),
         }
     }
 

@@ -129,6 +129,12 @@ impl<'a> Objective<'a> {
         self
     }
 
+    /// Records `f` as ⟨C⟩ at `x`, computed outside (a batch of starting points).
+    pub(crate) fn prime(&self, x: &[f64], f: f64) {
+        self.record(x, f);
+        *self.memo.borrow_mut() = Some((x.to_vec(), f, None));
+    }
+
     /// ⟨C⟩ at every point of `xs` in one call (one after another without a batch function),
     /// or `None` when the budget cannot cover them all or the optimisation must end.
     pub(crate) fn eval_many(&self, xs: &[Vec<f64>]) -> Option<Vec<f64>> {

@@ -139,7 +139,8 @@ pub struct QaoaReport {
     /// the X mixer, the feasible subspace for XY mixers): `[C_min, C_max]`.
     pub cost_range: [f64; 2],
     /// `(C_max − ⟨C⟩) / (C_max − C_min)`: 1 when all weight is on the ground states, 0 on the
-    /// worst; for Max-Cut this is the usual ⟨cut⟩ / max cut.
+    /// worst; for Max-Cut this is the usual ⟨cut⟩ / max cut. NaN (JSON null) where the
+    /// backend does not know the cost range (remote and noisy backends).
     pub approximation_ratio: f64,
     /// Circuit size for hardware relevance.
     pub circuit: serde_json::Value,
@@ -303,7 +304,9 @@ impl Qaoa {
         let cost_range = measured.cost_range.unwrap_or([f64::NAN, f64::NAN]);
         let approximation_ratio = match measured.cost_range {
             Some([lo, hi]) if hi > lo => ((hi - expectation) / (hi - lo)).clamp(0.0, 1.0),
-            _ => 1.0,
+            Some(_) => 1.0,
+            // A backend that knows only shots cannot say which states the state reaches.
+            None => f64::NAN,
         };
         let circuit = Circuit::qaoa(&ansatz, &angles);
         let expectation_std_error = (!measured.exact).then(|| {
@@ -400,12 +403,19 @@ impl Qaoa {
                        value: &dyn Fn(&[f64]) -> Result<f64>,
                        gradient: optimize::GradientFn<'_>,
                        stream: u64,
-                       batched: bool|
+                       batched: bool,
+                       known: Option<f64>|
          -> Result<(Vec<f64>, f64)> {
             // Points are batched only where they are the angles themselves (not Fourier's).
             let obj = Objective::new(value, gradient, clock, self.max_evals.max(1))
                 .with_batch(batched.then_some(values));
-            obj.eval(&x0);
+            match known {
+                // Evaluated already, in one batch with the other starting points.
+                Some(f) => obj.prime(&x0, f),
+                None => {
+                    obj.eval(&x0);
+                }
+            }
             if self.max_evals > 0 {
                 optimize::minimize(
                     &obj,
@@ -460,7 +470,7 @@ impl Qaoa {
                     a.depth()
                 )));
             }
-            let best = run(a.to_flat(), &value, &gradient, 0, true)?.0;
+            let best = run(a.to_flat(), &value, &gradient, 0, true, None)?.0;
             return Ok(Optimised {
                 angles: Angles::from_flat(&best)?,
                 history,
@@ -480,7 +490,7 @@ impl Qaoa {
                     ),
                 })?;
                 ratio = Some(fixed.guaranteed_ratio);
-                run(fixed.angles.to_flat(), &value, &gradient, 0, true)?.0
+                run(fixed.angles.to_flat(), &value, &gradient, 0, true, None)?.0
             }
             InitStrategy::Ramp | InitStrategy::Auto => {
                 run(
@@ -489,6 +499,7 @@ impl Qaoa {
                     &gradient,
                     0,
                     true,
+                    None,
                 )?
                 .0
             }
@@ -497,15 +508,29 @@ impl Qaoa {
                 let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(
                     quboflow::control::derive_seed(seed, 2),
                 );
-                let mut best: (Vec<f64>, f64) = (Vec::new(), f64::INFINITY);
-                for start in 0..self.num_starts.max(1) {
-                    let a = Angles {
-                        gamma: (0..p).map(|_| -rng.random_range(0.0..1.0) / w).collect(),
-                        beta: (0..p)
-                            .map(|_| rng.random_range(0.0..std::f64::consts::FRAC_PI_2))
-                            .collect(),
+                let starts: Vec<Vec<f64>> = (0..self.num_starts.max(1))
+                    .map(|_| {
+                        Angles {
+                            gamma: (0..p).map(|_| -rng.random_range(0.0..1.0) / w).collect(),
+                            beta: (0..p)
+                                .map(|_| rng.random_range(0.0..std::f64::consts::FRAC_PI_2))
+                                .collect(),
+                        }
+                        .to_flat()
+                    })
+                    .collect();
+                // Derivative-free optimisers start from a plain value: every starting point
+                // is evaluated in one backend call (one round trip remotely). L-BFGS starts
+                // from a gradient, so it evaluates its own.
+                let known: Vec<Option<f64>> =
+                    if self.optimizer != OptimizerKind::Lbfgs && clock.should_stop().is_none() {
+                        values(&starts)?.into_iter().map(Some).collect()
+                    } else {
+                        vec![None; starts.len()]
                     };
-                    let r = match run(a.to_flat(), &value, &gradient, start as u64, true) {
+                let mut best: (Vec<f64>, f64) = (Vec::new(), f64::INFINITY);
+                for (start, (x0, f0)) in starts.into_iter().zip(known).enumerate() {
+                    let r = match run(x0, &value, &gradient, start as u64, true, f0) {
                         // Stopped before this start evaluated anything: keep the best so far.
                         Err(e) if is_stop(&e) && !best.0.is_empty() => break,
                         r => r?,
@@ -523,7 +548,7 @@ impl Qaoa {
                     if depth > 1 {
                         a = angles::interp(&Angles::from_flat(&x)?);
                     }
-                    x = match run(a.to_flat(), &value, &gradient, depth as u64, true) {
+                    x = match run(a.to_flat(), &value, &gradient, depth as u64, true, None) {
                         // Stopped before this depth evaluated anything: return the last depth.
                         Err(e) if is_stop(&e) && !x.is_empty() => break,
                         r => r?.0,
@@ -551,7 +576,7 @@ impl Qaoa {
                         Ok((e, angles::fourier_gradient(&g, q, depth)))
                     };
                     let z0: Vec<f64> = u.iter().chain(&v).copied().collect();
-                    let z = match run(z0, &fv, &fg, depth as u64, false) {
+                    let z = match run(z0, &fv, &fg, depth as u64, false, None) {
                         Err(e) if is_stop(&e) && !x.is_empty() => break,
                         r => r?.0,
                     };

@@ -560,3 +560,127 @@ fn the_emulator_checks_circuits() {
         "{e}"
     );
 }
+
+/// A backend that counts how often it is prepared.
+#[derive(Debug)]
+struct Counting(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Backend for Counting {
+    fn name(&self) -> &'static str {
+        "statevector"
+    }
+    fn params(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+    fn prepare(&self, ansatz: &Ansatz) -> quboflow_qaoa::Result<Box<dyn quboflow_qaoa::Prepared>> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Statevector::default().prepare(ansatz)
+    }
+}
+
+/// The fallback is prepared only when it is needed (a QPU-sized circuit's statevector may
+/// not fit), and then only once.
+#[test]
+fn the_fallback_is_prepared_only_when_used() {
+    let q = model(6, 3);
+    for outage in [false, true] {
+        let emu = emulator(1);
+        if outage {
+            emu.push_fault(
+                Route::Create,
+                Fault::Status {
+                    code: 401,
+                    retry_after: None,
+                },
+            );
+        }
+        let (b, _) = ionq(&emu, "simulator");
+        let prepared = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let qaoa = Qaoa {
+            optimizer: OptimizerKind::Cobyla,
+            max_evals: 6,
+            backend: Arc::new(Fallback {
+                primary: Arc::new(b),
+                fallback: Arc::new(Counting(prepared.clone())),
+            }),
+            ..Default::default()
+        };
+        let (_, report) = qaoa.run(&q, &RunControl::new().seed(1)).unwrap();
+        assert_eq!(prepared.load(Ordering::Relaxed), usize::from(outage));
+        assert_eq!(report.backend_usage.unwrap()["fallback"]["used"], outage);
+    }
+}
+
+/// Shots drawn from the ideal simulator's answer stay within the 99 % TVD bound of the exact
+/// distribution (tolerance 0: shot noise must explain the whole distance).
+#[test]
+fn sampled_shots_stay_within_the_shot_noise_bound() {
+    let emu = emulator(1);
+    let q = model(8, 6);
+    let ansatz = Ansatz::new(&q, &Default::default()).unwrap();
+    let exact = Statevector::default()
+        .prepare(&ansatz)
+        .unwrap()
+        .distributions(&[angles()], 0, 0)
+        .unwrap()
+        .remove(0);
+    let costs = quboflow_qaoa::CostModel::new(&q, false).diagonal();
+    let (b, _) = ionq(&emu, "simulator");
+    let run = b.prepare(&ansatz).unwrap();
+    let mut outside = 0;
+    for seed in 0..20 {
+        let m = run.sample(&[angles()], 4000, seed).unwrap().remove(0);
+        let counts: Vec<(usize, u64)> = m
+            .counts
+            .iter()
+            .map(|(bits, c)| {
+                (
+                    bits.iter()
+                        .enumerate()
+                        .map(|(k, &b)| (b as usize) << k)
+                        .sum(),
+                    *c,
+                )
+            })
+            .collect();
+        let sampled = quboflow_qaoa::Distribution::from_counts(8, &counts, &costs);
+        let check = quboflow_qaoa::parity(&exact, &sampled, 0.0);
+        assert!(check.tvd > 0.0);
+        if !check.pass {
+            outside += 1;
+        }
+        // ⟨C⟩ from the shots: within 4 standard errors of the exact value.
+        assert!((sampled.expectation - exact.expectation).abs() < 4.0 * sampled.std_error + 1e-12);
+    }
+    assert_eq!(
+        outside, 0,
+        "{outside} of 20 shot samples outside the 99 % bound"
+    );
+}
+
+/// Random starts: every starting point in one job, then one job per evaluation.
+#[test]
+fn random_starts_share_one_job() {
+    let q = model(6, 2);
+    let emu = emulator(1);
+    let (b, _) = ionq(&emu, "simulator");
+    let qaoa = Qaoa {
+        init: quboflow_qaoa::InitStrategy::Random,
+        num_starts: 4,
+        optimizer: OptimizerKind::Cobyla,
+        max_evals: 5,
+        backend: Arc::new(b),
+        ..Default::default()
+    };
+    let (_, r) = qaoa.run(&q, &RunControl::new().seed(9)).unwrap();
+    assert_eq!(r.evaluations, 4 * 5);
+    // One job of 4 circuits, then 4 × 4 single evaluations, then the final sampling.
+    assert_eq!(emu.created().len(), 1 + 4 * 4 + 1);
+    let local = Qaoa {
+        backend: Arc::new(Statevector::default()),
+        ..qaoa.clone()
+    };
+    let (_, l) = local.run(&q, &RunControl::new().seed(9)).unwrap();
+    assert_eq!(l.history.len(), r.history.len());
+    assert!((l.history[0] - r.history[0]).abs() < 1e-12);
+}

@@ -140,6 +140,16 @@ impl Backend for IonQ {
                 reason: "shots and circuits per job must be at least 1".into(),
             });
         }
+        // Results index basis states by a machine word.
+        if ansatz.num_qubits() > 63 {
+            return Err(Error::InvalidParameter {
+                name: "backend",
+                reason: format!(
+                    "{} qubits: results index basis states by a 64-bit word, so at most 63",
+                    ansatz.num_qubits()
+                ),
+            });
+        }
         // The start state must be expressible as gates before anything is sent.
         circuit_json(&Circuit::qaoa(
             ansatz,
