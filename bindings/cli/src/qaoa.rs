@@ -188,8 +188,11 @@ fn evaluate(a: &QaoaArgs, solver: &Qaoa, enc: &Encoded) -> anyhow::Result<()> {
     let mut kernel = Value::Null;
     let mut expectation = None;
     let mut layer_ms = None;
+    let mut usage = None;
     if a.evaluate {
-        let prepared = solver.backend.prepare(&ansatz)?;
+        let mut prepared = solver.backend.prepare(&ansatz)?;
+        prepared.stop_on(crate::solve::ctrl_c_flag());
+        prepared.set_seed(seed);
         timing.preprocessing_ns = t0.elapsed().as_nanos() as u64;
         let t = Instant::now();
         let e = prepared
@@ -199,8 +202,12 @@ fn evaluate(a: &QaoaArgs, solver: &Qaoa, enc: &Encoded) -> anyhow::Result<()> {
         let took = t.elapsed();
         timing.sampling_ns = took.as_nanos() as u64;
         expectation = Some(e);
-        layer_ms = Some(took.as_secs_f64() * 1e3 / angles.depth() as f64);
+        // Time per layer means something only where the layers are simulated here, exactly.
+        if prepared.is_exact() && prepared.usage().is_none() {
+            layer_ms = Some(took.as_secs_f64() * 1e3 / angles.depth() as f64);
+        }
         kernel = prepared.describe();
+        usage = prepared.usage();
     }
     let mut doc = crate::doc::common(
         enc,
@@ -213,6 +220,9 @@ fn evaluate(a: &QaoaArgs, solver: &Qaoa, enc: &Encoded) -> anyhow::Result<()> {
     doc["expectation"] = json!(expectation);
     doc["angles"] = json!({"gamma": angles.gamma, "beta": angles.beta});
     doc["layer_ms"] = json!(layer_ms);
+    if usage.is_some() {
+        doc["backend_usage"] = json!(usage);
+    }
     doc["qaoa"] = json!({"p": angles.depth(), "kernel": kernel, "circuit": circuit.size_json()});
     if a.json {
         outln!("{doc}");
@@ -220,6 +230,13 @@ fn evaluate(a: &QaoaArgs, solver: &Qaoa, enc: &Encoded) -> anyhow::Result<()> {
         outln!(
             "expectation {e}  ({} layers, {ms:.3} ms per layer, one simulation)",
             angles.depth()
+        );
+    } else if let (Some(e), Some(u)) = (expectation, &usage) {
+        outln!(
+            "expectation {e}  ({} layers on {}, {:.3} s)",
+            angles.depth(),
+            u["backend"].as_str().unwrap_or(""),
+            timing.sampling_ns as f64 * 1e-9
         );
     } else {
         outln!(
