@@ -73,7 +73,7 @@ pub enum Error {
     },
 
     /// The remote service stayed unavailable through the whole retry budget.
-    #[error("IonQ unavailable: {what} failed {attempts} times; the last answer: {last}")]
+    #[error("IonQ unavailable: {what}: {attempts} attempt(s) failed; the last answer: {last}")]
     Unavailable {
         /// What was being done.
         what: String,

@@ -89,7 +89,7 @@ pub(crate) fn backend(o: &RemoteOptions, precision: Precision) -> Result<(Arc<dy
             }
             let path = std::path::Path::new(rest);
             let model = if path.exists() || rest.ends_with(".json") {
-                NoiseModel::read(path).map_err(|e| invalid("backend", e.to_string()))?
+                NoiseModel::read(path).map_err(|e| invalid("backend", reason(e)))?
             } else {
                 NoiseModel::named(rest).ok_or_else(|| {
                     invalid("backend", format!("`{rest}` is neither a noise-model file nor a known QPU (aria-1, forte-1, harmony)"))
@@ -136,7 +136,7 @@ pub(crate) fn backend(o: &RemoteOptions, precision: Precision) -> Result<(Arc<dy
             }
             if let Some(p) = &o.price_table {
                 b.prices = PriceTable::read(std::path::Path::new(p))
-                    .map_err(|e| invalid("price_table", e.to_string()))?;
+                    .map_err(|e| invalid("price_table", reason(e)))?;
                 b.prices.price(target).ok_or_else(|| {
                     invalid("price_table", format!("{p} has no price for {target}"))
                 })?;
@@ -205,4 +205,12 @@ fn noisy(model: NoiseModel, trajectories: Option<usize>) -> Result<Arc<dyn Backe
         sim.trajectories = t;
     }
     Ok(Arc::new(sim))
+}
+
+/// The reason of a parameter error (its name is the flag's, given by the caller).
+fn reason(e: quboflow_qaoa::Error) -> String {
+    match e {
+        quboflow_qaoa::Error::InvalidParameter { reason, .. } => reason,
+        e => e.to_string(),
+    }
 }

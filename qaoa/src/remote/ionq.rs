@@ -488,8 +488,18 @@ impl IonQRun {
         let mut last = String::new();
         for k in 0..attempts {
             if k > 0 {
-                if let Some(id) = self.find(client_id)? {
-                    return Ok(id);
+                match self.find(client_id) {
+                    Ok(Some(id)) => return Ok(id),
+                    Ok(None) => {}
+                    // Say what failed first: the create, then the check.
+                    Err(Error::Unavailable { last: check, .. }) => {
+                        return Err(Error::Unavailable {
+                            what: "POST /jobs".into(),
+                            attempts: k,
+                            last: format!("{last}; then listing the jobs to look for it: {check}"),
+                        });
+                    }
+                    Err(e) => return Err(e),
                 }
                 if let Ok(mut s) = self.client.stats.lock() {
                     s.retries += 1;
