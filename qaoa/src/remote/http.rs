@@ -157,8 +157,8 @@ impl Method {
 }
 
 /// One request's outcome before the retry rule.
-enum Attempt {
-    Done(Value),
+enum Attempt<T = Value> {
+    Done(T),
     /// Worth retrying; `after` from a `Retry-After` header.
     Retry {
         why: String,
@@ -298,6 +298,19 @@ impl Client {
     }
 
     fn once(&self, method: Method, path: &str, body: Option<&Value>) -> Attempt {
+        self.once_as(method, path, body, &|text| serde_json::from_str(text))
+    }
+
+    /// One request whose 2xx body `parse` reads. A body that is not JSON (truncated,
+    /// garbled) is retried as a transport fault; JSON that does not mean what the protocol
+    /// says is `Malformed`.
+    fn once_as<T>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        parse: &dyn Fn(&str) -> serde_json::Result<T>,
+    ) -> Attempt<T> {
         if let Ok(mut s) = self.stats.lock() {
             s.requests += 1;
         }
@@ -362,10 +375,15 @@ impl Client {
                 };
             }
         };
-        let parsed: std::result::Result<Value, _> = serde_json::from_str(&text);
         if (200..300).contains(&status) {
-            return match parsed {
+            return match parse(&text) {
                 Ok(v) => Attempt::Done(v),
+                Err(e) if e.classify() == serde_json::error::Category::Data => {
+                    Attempt::Fatal(Error::Malformed {
+                        what: format!("{} {path}", method.name()),
+                        message: e.to_string(),
+                    })
+                }
                 // A truncated or garbled body is retried as a transport fault (a create's
                 // retry first checks whether the job exists).
                 Err(e) => Attempt::Retry {
@@ -374,6 +392,7 @@ impl Client {
                 },
             };
         }
+        let parsed: std::result::Result<Value, _> = serde_json::from_str(&text);
         let message = parsed
             .ok()
             .and_then(|v| {
@@ -402,6 +421,16 @@ impl Client {
 
     /// A read (GET or cancel PUT) under the retry rule.
     pub(crate) fn read(&self, method: Method, path: &str) -> Result<Value> {
+        self.read_as(method, path, &|text| serde_json::from_str(text))
+    }
+
+    /// A read whose body `parse` reads, under the retry rule.
+    pub(crate) fn read_as<T>(
+        &self,
+        method: Method,
+        path: &str,
+        parse: &dyn Fn(&str) -> serde_json::Result<T>,
+    ) -> Result<T> {
         let attempts = self.policy.read_attempts.max(1);
         let mut last = String::new();
         for k in 0..attempts {
@@ -410,7 +439,7 @@ impl Client {
                     s.retries += 1;
                 }
             }
-            match self.once(method, path, None) {
+            match self.once_as(method, path, None, parse) {
                 Attempt::Done(v) => return Ok(v),
                 Attempt::Fatal(e) => return Err(e),
                 Attempt::Retry { why, after } => {

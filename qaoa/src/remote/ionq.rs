@@ -597,11 +597,8 @@ impl IonQRun {
                 .and_then(|j| j["results"]["probabilities"]["url"].as_str())
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("/jobs/{id}/results/probabilities"));
-            let v = self.client.read(Method::Get, &url)?;
-            parse_probabilities(&v, n).map_err(|message| Error::Malformed {
-                what: format!("job {id} probabilities"),
-                message,
-            })
+            self.client
+                .read_as(Method::Get, &url, &|text| parse_probabilities(text, n))
         };
         if count == 1 {
             return Ok(vec![one(job_id, Some(job))?]);
