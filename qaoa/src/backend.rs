@@ -246,21 +246,12 @@ impl<F: Real> Prepared for Simulation<F> {
             let expectation = self.engine.expectation_of(&state);
             let (lo, hi) = self.engine.cost_range_of(&state);
             let draws = state.sample(shots, quboflow::control::derive_seed(seed, k as u64));
-            let mut index: std::collections::HashMap<usize, usize> =
-                std::collections::HashMap::new();
-            let mut counts: Vec<(Vec<u8>, u64)> = Vec::new();
-            let mut probabilities = Vec::new();
-            for x in draws {
-                match index.get(&x) {
-                    Some(&i) => counts[i].1 += 1,
-                    None => {
-                        index.insert(x, counts.len());
-                        let bits: Vec<u8> = (0..self.n).map(|q| (x >> q & 1) as u8).collect();
-                        counts.push((bits, 1));
-                        probabilities.push(state.probability(x));
-                    }
-                }
-            }
+            let tallied = crate::parity::tally(&draws);
+            let probabilities = tallied.iter().map(|&(x, _)| state.probability(x)).collect();
+            let counts = tallied
+                .into_iter()
+                .map(|(x, c)| ((0..self.n).map(|q| (x >> q & 1) as u8).collect(), c))
+                .collect();
             out.push(Measurement {
                 counts,
                 expectation,
@@ -279,6 +270,10 @@ impl<F: Real> Prepared for Simulation<F> {
         _shots: usize,
         _seed: u64,
     ) -> Result<Vec<Distribution>> {
+        quboflow::memory::check_allocation(
+            || format!("the {}-qubit output distribution", self.n),
+            quboflow::memory::bytes(1usize << self.n, 8),
+        )?;
         batch
             .iter()
             .map(|a| {

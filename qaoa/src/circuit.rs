@@ -64,7 +64,17 @@ impl Gate {
         }
     }
 
-    fn qubits(self) -> (usize, Option<usize>) {
+    /// The rotation angle, for rotations.
+    pub(crate) fn angle(self) -> Option<f64> {
+        match self {
+            Gate::Rx(_, t) | Gate::Ry(_, t) | Gate::Rz(_, t) => Some(t),
+            Gate::Rzz(_, _, t) | Gate::Rxx(_, _, t) | Gate::Ryy(_, _, t) => Some(t),
+            Gate::H(_) | Gate::X(_) | Gate::Cx(..) => None,
+        }
+    }
+
+    /// The qubit, or the two qubits, it acts on.
+    pub(crate) fn qubits(self) -> (usize, Option<usize>) {
         match self {
             Gate::H(q) | Gate::X(q) | Gate::Rx(q, _) | Gate::Ry(q, _) | Gate::Rz(q, _) => (q, None),
             Gate::Cx(a, b) | Gate::Rzz(a, b, _) | Gate::Rxx(a, b, _) | Gate::Ryy(a, b, _) => {

@@ -136,24 +136,26 @@ impl FallbackRun {
     /// Runs `f` on the fallback, preparing it (with the run's flags and seed) the first time.
     fn with_secondary<T>(&self, f: impl FnOnce(&dyn Prepared) -> Result<T>) -> Result<T> {
         let mut slot = self.secondary.borrow_mut();
-        if slot.is_none() {
-            let mut p = self.fallback.prepare(&self.ansatz)?;
-            let settings = self.settings.borrow();
-            for a in &settings.abort {
-                p.watch(a.clone());
+        let p = match slot.take() {
+            Some(p) => p,
+            None => {
+                let mut p = self.fallback.prepare(&self.ansatz)?;
+                let settings = self.settings.borrow();
+                for a in &settings.abort {
+                    p.watch(a.clone());
+                }
+                for s in &settings.stop {
+                    p.stop_on(s.clone());
+                }
+                if let Some(seed) = settings.seed {
+                    p.set_seed(seed);
+                }
+                p
             }
-            for s in &settings.stop {
-                p.stop_on(s.clone());
-            }
-            if let Some(seed) = settings.seed {
-                p.set_seed(seed);
-            }
-            *slot = Some(p);
-        }
-        match slot.as_deref() {
-            Some(p) => f(p),
-            None => unreachable!("prepared just above"),
-        }
+        };
+        let out = f(p.as_ref());
+        *slot = Some(p);
+        out
     }
 
     fn note(&self, name: &'static str, count: usize) {

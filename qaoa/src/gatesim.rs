@@ -55,11 +55,7 @@ impl GateState {
     /// Applies `gate`; its qubits must be below `n` (checked by the callers that read
     /// circuits from outside).
     pub(crate) fn apply(&mut self, gate: Gate) {
-        let half = match gate {
-            Gate::Rx(_, t) | Gate::Ry(_, t) | Gate::Rz(_, t) => t / 2.0,
-            Gate::Rzz(_, _, t) | Gate::Rxx(_, _, t) | Gate::Ryy(_, _, t) => t / 2.0,
-            _ => 0.0,
-        };
+        let half = gate.angle().unwrap_or(0.0) / 2.0;
         let (c, s) = (half.cos(), half.sin());
         match gate {
             Gate::H(q) => {
@@ -188,39 +184,18 @@ impl GateState {
 /// distinct ones for two-qubit gates, and finite rotations.
 pub(crate) fn check_gates(gates: &[Gate], n: usize) -> std::result::Result<(), String> {
     for (k, g) in gates.iter().enumerate() {
-        let (qs, t): (&[usize], Option<f64>) = match g {
-            Gate::H(q) | Gate::X(q) => (std::slice::from_ref(q), None),
-            Gate::Rx(q, t) | Gate::Ry(q, t) | Gate::Rz(q, t) => (std::slice::from_ref(q), Some(*t)),
-            Gate::Cx(a, b) => {
-                if a == b {
-                    return Err(format!("gate {k}: control and target are both qubit {a}"));
-                }
-                (&[][..], None)
-            }
-            Gate::Rzz(a, b, t) | Gate::Rxx(a, b, t) | Gate::Ryy(a, b, t) => {
-                if a == b {
-                    return Err(format!("gate {k}: both targets are qubit {a}"));
-                }
-                (&[][..], Some(*t))
-            }
-        };
-        let two = match g {
-            Gate::Cx(a, b) | Gate::Rzz(a, b, _) | Gate::Rxx(a, b, _) | Gate::Ryy(a, b, _) => {
-                [*a, *b]
-            }
-            _ => [0, 0],
-        };
-        for &q in qs
-            .iter()
-            .chain(if qs.is_empty() { &two[..] } else { &[][..] })
-        {
+        let (a, b) = g.qubits();
+        if b == Some(a) {
+            return Err(format!("gate {k}: both qubits are qubit {a}"));
+        }
+        for q in std::iter::once(a).chain(b) {
             if q >= n {
                 return Err(format!(
                     "gate {k}: qubit {q} is outside the {n}-qubit register"
                 ));
             }
         }
-        if let Some(t) = t
+        if let Some(t) = g.angle()
             && !t.is_finite()
         {
             return Err(format!("gate {k}: rotation {t} is not finite"));

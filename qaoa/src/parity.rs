@@ -158,21 +158,15 @@ impl Measurement {
     /// Counts of `draws` (basis indices) over `n` qubits, in first-seen order, with ⟨C⟩ the
     /// mean cost of the shots.
     pub fn from_draws(n: usize, draws: &[usize], costs: &[f64]) -> Measurement {
-        let mut index: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-        let mut counts: Vec<(Vec<u8>, u64)> = Vec::new();
-        let mut sum = 0.0;
-        for &x in draws {
-            sum += costs.get(x).copied().unwrap_or(f64::NAN);
-            match index.get(&x) {
-                Some(&i) => counts[i].1 += 1,
-                None => {
-                    index.insert(x, counts.len());
-                    counts.push(((0..n).map(|q| (x >> q & 1) as u8).collect(), 1));
-                }
-            }
-        }
+        let sum: f64 = draws
+            .iter()
+            .map(|&x| costs.get(x).copied().unwrap_or(f64::NAN))
+            .sum();
         Measurement {
-            counts,
+            counts: tally(draws)
+                .into_iter()
+                .map(|(x, c)| ((0..n).map(|q| (x >> q & 1) as u8).collect(), c))
+                .collect(),
             expectation: sum / draws.len().max(1) as f64,
             exact: false,
             probabilities: None,
@@ -180,6 +174,22 @@ impl Measurement {
             layer_ms: None,
         }
     }
+}
+
+/// Distinct basis indices of `draws` with their counts, in first-seen order.
+pub(crate) fn tally(draws: &[usize]) -> Vec<(usize, u64)> {
+    let mut index: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut counts: Vec<(usize, u64)> = Vec::new();
+    for &x in draws {
+        match index.get(&x) {
+            Some(&i) => counts[i].1 += 1,
+            None => {
+                index.insert(x, counts.len());
+                counts.push((x, 1));
+            }
+        }
+    }
+    counts
 }
 
 #[cfg(test)]

@@ -340,6 +340,27 @@ fn heavy_noise_matches_tightly() {
     }
 }
 
+/// The first-order predictor's mixed-state value is the mean cost over all basis states, and
+/// the prediction moves the ideal value towards it by the circuit's infidelity.
+#[test]
+fn the_first_order_prediction_mixes_towards_the_mean_cost() {
+    let q = random_qubo(6, 0.7, false, 8);
+    let ansatz = Ansatz::new(&q, &Default::default()).unwrap();
+    let costs = CostModel::new(&q, false).diagonal();
+    let mean = costs.iter().sum::<f64>() / costs.len() as f64;
+    assert!((ansatz.constant() - mean).abs() < 1e-9);
+    let angles = Angles {
+        gamma: vec![0.3],
+        beta: vec![0.2],
+    };
+    let m = NoiseModel::named("harmony").unwrap();
+    let f = m.circuit_fidelity(&Circuit::qaoa(&ansatz, &angles));
+    assert!(f > 0.0 && f < 1.0);
+    let ideal = mean - 3.0;
+    let p = m.predicted_expectation(&ansatz, &angles, ideal);
+    assert!((p - (f * ideal + (1.0 - f) * mean)).abs() < 1e-12);
+}
+
 #[test]
 fn noise_models_are_validated_and_documented_forms_load() {
     assert!(NoiseModel::from_json(r#"{"depolarizing_1q": 2.0, "depolarizing_2q": 0.0}"#).is_err());

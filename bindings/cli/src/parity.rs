@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use quboflow::RunControl;
-use quboflow_qaoa::{Angles, Circuit, CostModel, Distribution, NoiseModel, parity};
+use quboflow_qaoa::{Angles, Distribution, NoiseModel, parity};
 use quboflow_runtime::Params;
 use serde_json::{Value, json};
 
@@ -164,22 +164,15 @@ pub(crate) fn run(a: &ParityArgs, quiet: bool) -> anyhow::Result<()> {
             .with_context(|| format!("backend {spec}"))?
             .pop()
             .context("the backend returned no distribution")?;
-        // The first-order predictor for a noise model: F·⟨C⟩_ideal + (1 − F)·mean(C).
-        let predicted = spec.strip_prefix("noise:").and_then(|m| {
-            let model = if std::path::Path::new(m).exists() {
-                NoiseModel::read(std::path::Path::new(m)).ok()
-            } else {
-                NoiseModel::named(m)
-            }?;
-            let ideal = rows
-                .first()
-                .filter(|r| r.1.shots.is_none() && r.1.std_error == 0.0)
-                .map(|r| r.1.expectation)?;
-            let f = model.circuit_fidelity(&Circuit::qaoa(&ansatz, &angles));
-            let costs = CostModel::new(&enc.qubo, false).diagonal();
-            let mean = costs.iter().sum::<f64>() / costs.len() as f64;
-            Some(f * ideal + (1.0 - f) * mean)
-        });
+        // A noise backend's first-order prediction from the reference's exact ⟨C⟩.
+        let model = serde_json::from_value::<NoiseModel>(prepared.describe()["model"].clone()).ok();
+        let ideal = rows
+            .first()
+            .filter(|r| r.1.shots.is_none() && r.1.std_error == 0.0)
+            .map(|r| r.1.expectation);
+        let predicted = model
+            .zip(ideal)
+            .map(|(m, ideal)| m.predicted_expectation(&ansatz, &angles, ideal));
         rows.push((spec.clone(), d, prepared.usage(), predicted));
     }
     if let Some(path) = &a.write_distributions {

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::circuit::Circuit;
 use crate::error::{Error, Result};
-use crate::noise::is_two_qubit;
 
 /// Prices of one backend, in USD. A circuit costs
 /// `max(minimum, per_circuit + shots · (per_1q_gate_shot · N₁q + per_2q_gate_shot · N₂q))`
@@ -125,7 +124,7 @@ impl PriceTable {
             name: "price_table",
             reason: format!("no price for backend `{backend}` (add it to the table)"),
         })?;
-        let two = circuit.gates.iter().filter(|g| is_two_qubit(**g)).count() as f64;
+        let two = circuit.two_qubit_gates() as f64;
         let one = circuit.gates.len() as f64 - two;
         Ok(
             (p.per_circuit + shots as f64 * (p.per_1q_gate_shot * one + p.per_2q_gate_shot * two))

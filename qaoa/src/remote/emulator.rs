@@ -651,15 +651,7 @@ fn noisy_shots(
     seed: u64,
     trajectories: usize,
 ) -> Result<Vec<f64>> {
-    let t = trajectories.max(1);
-    let mut avg = vec![0.0; 1usize << n];
-    for k in 0..t {
-        let p = m.trajectory(n, gates, quboflow::control::derive_seed(seed, k as u64))?;
-        for (a, v) in avg.iter_mut().zip(p) {
-            *a += v / t as f64;
-        }
-    }
-    m.apply_readout(&mut avg, n);
+    let (avg, _) = m.average_trajectories(n, gates, trajectories, seed, &|_| 0.0)?;
     let draws = sample_indices(
         &avg,
         shots as usize,

@@ -208,11 +208,7 @@ impl Backend for IonQ {
         );
         // IonQ's own estimate where the key allows; the formula otherwise.
         if self.target != "simulator" && self.api_key.is_some() {
-            let two = circuit
-                .gates
-                .iter()
-                .filter(|g| crate::noise::is_two_qubit(**g))
-                .count();
+            let two = circuit.two_qubit_gates();
             let one = circuit.gates.len() - two;
             let c = Client::new(
                 &self.url,
@@ -539,7 +535,8 @@ impl IonQRun {
         let start = self.client.clock.now();
         let mut queue_ms = None;
         let policy = &self.client.policy;
-        for k in 0u32.. {
+        let mut k: u32 = 0;
+        loop {
             let v = self.client.read(Method::Get, &format!("/jobs/{job_id}"))?;
             let status = v["status"].as_str().unwrap_or("");
             if queue_ms.is_none() && !matches!(status, "submitted" | "ready" | "") {
@@ -586,8 +583,8 @@ impl IonQRun {
                 policy.poll_cap,
                 jitter,
             ))?;
+            k = k.saturating_add(1);
         }
-        unreachable!("the poll loop returns")
     }
 
     fn fetch(&self, job_id: &str, job: &Value, count: usize) -> Result<JobResults> {
@@ -778,6 +775,10 @@ impl Prepared for IonQRun {
                 max: crate::gatesim::MAX_GATE_QUBITS,
             });
         }
+        quboflow::memory::check_allocation(
+            || format!("{} {n}-qubit output distributions", batch.len()),
+            quboflow::memory::bytes(batch.len(), 8usize << n),
+        )?;
         let circuits: Vec<Circuit> = batch
             .iter()
             .map(|a| Circuit::qaoa(&self.ansatz, a))

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -48,45 +48,28 @@ impl Journal {
         let mut entries: HashMap<String, Entry> = HashMap::new();
         let mut nonce = None;
         if path.exists() {
-            let f = File::open(&path).map_err(|e| err(e.to_string()))?;
-            let lines: Vec<String> = BufReader::new(f)
-                .lines()
-                .collect::<std::io::Result<_>>()
-                .map_err(|e| err(e.to_string()))?;
             let raw = std::fs::read(&path).map_err(|e| err(e.to_string()))?;
-            let complete = raw.last() == Some(&b'\n');
+            let text = String::from_utf8_lossy(&raw);
+            // After a complete last line, `split` yields one empty piece more.
+            let lines: Vec<&str> = text.split('\n').collect();
             for (k, line) in lines.iter().enumerate() {
                 if line.trim().is_empty() {
                     continue;
                 }
                 let v: Value = match serde_json::from_str(line) {
                     Ok(v) => v,
-                    Err(_) if k + 1 == lines.len() && !complete => {
-                        // Cut the torn tail off, so the next event starts on a line of its own.
+                    Err(_) if k + 1 == lines.len() => {
+                        // A torn last line (the process died mid-write): cut it off, so the
+                        // next event starts on a line of its own.
                         let keep = raw.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
                         std::fs::write(&path, &raw[..keep]).map_err(|e| err(e.to_string()))?;
                         break;
                     }
                     Err(e) => return Err(err(format!("line {}: {e}", k + 1))),
                 };
-                let client = v["client"].as_str().unwrap_or_default().to_string();
                 match v["event"].as_str() {
                     Some("run") => nonce = v["nonce"].as_str().map(str::to_string),
-                    Some("intent") => entries.entry(client).or_default().intended = true,
-                    Some("created") => {
-                        entries.entry(client).or_default().job =
-                            v["job"].as_str().map(str::to_string)
-                    }
-                    Some("results") => {
-                        let e = entries.entry(client).or_default();
-                        e.job = v["job"].as_str().map(str::to_string).or(e.job.take());
-                        e.results = Some(v["results"].clone());
-                    }
-                    Some("canceled") => {
-                        // A canceled job is not reused: the resumed run submits it afresh.
-                        entries.remove(&client);
-                    }
-                    Some(_) => {}
+                    Some(_) => apply(&mut entries, &v),
                     None => return Err(err(format!("line {}: no `event`", k + 1))),
                 }
             }
@@ -115,22 +98,8 @@ impl Journal {
 
     /// Appends one event and syncs it to disk before returning.
     pub(crate) fn append(&self, event: Value) -> Result<()> {
-        let client = event["client"].as_str().unwrap_or_default().to_string();
         if let Ok(mut entries) = self.entries.lock() {
-            match event["event"].as_str() {
-                Some("intent") => entries.entry(client).or_default().intended = true,
-                Some("created") => {
-                    entries.entry(client).or_default().job =
-                        event["job"].as_str().map(str::to_string)
-                }
-                Some("results") => {
-                    entries.entry(client).or_default().results = Some(event["results"].clone())
-                }
-                Some("canceled") => {
-                    entries.remove(&client);
-                }
-                _ => {}
-            }
+            apply(&mut entries, &event);
         }
         let mut line = event.to_string();
         line.push('\n');
@@ -144,6 +113,27 @@ impl Journal {
                 path: self.path.display().to_string(),
                 message: e.to_string(),
             })
+    }
+}
+
+/// What one event tells about its job.
+fn apply(entries: &mut HashMap<String, Entry>, event: &Value) {
+    let client = event["client"].as_str().unwrap_or_default().to_string();
+    match event["event"].as_str() {
+        Some("intent") => entries.entry(client).or_default().intended = true,
+        Some("created") => {
+            entries.entry(client).or_default().job = event["job"].as_str().map(str::to_string)
+        }
+        Some("results") => {
+            let e = entries.entry(client).or_default();
+            e.job = event["job"].as_str().map(str::to_string).or(e.job.take());
+            e.results = Some(event["results"].clone());
+        }
+        // A canceled job is not reused: the resumed run submits it afresh.
+        Some("canceled") => {
+            entries.remove(&client);
+        }
+        _ => {}
     }
 }
 
