@@ -44,7 +44,7 @@ pub use error::{Error, Location, Result};
 pub use ising::Ising;
 pub use objective::{Objective, Sense};
 pub use qubo::{Qubo, QuboBuilder};
-pub use sampleset::{Info, Sample, SampleSet, Termination, Timing, VERSION};
+pub use sampleset::{Info, Sample, SampleSet, TIMED_OUT_READS, Termination, Timing, VERSION};
 pub use solver::Solver;
 
 /// The traits and types most programs need: `use quboflow::prelude::*;`.

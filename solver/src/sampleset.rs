@@ -10,6 +10,11 @@ use crate::qubo::Qubo;
 /// Version of the serialised [`SampleSet`] layout; bumped on any incompatible change.
 pub const SAMPLESET_FORMAT_VERSION: u32 = 1;
 
+/// The [`Info::counters`] key of reads that a per-read budget (tabu's `timeout`) ended
+/// rather than the solver's own stopping rule: such reads depend on the machine's speed, so a
+/// run with any is not expected to repeat bit for bit.
+pub const TIMED_OUT_READS: &str = "reads_ended_by_timeout";
+
 /// The library version recorded in every result.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

@@ -53,29 +53,12 @@ pub(crate) struct SolverChoice {
     pub(crate) label: String,
 }
 
-/// Parses `sa`, `qaoa` or `qaoa@BACKEND`.
+/// Parses `sa`, `qaoa` or `qaoa@BACKEND` (the library's rule, as suite files use it).
 pub(crate) fn solver_choice(s: &str) -> Result<SolverChoice, String> {
-    let s = s.trim();
-    let (name, backend) = match s.split_once('@') {
-        Some((n, b)) => (n, Some(b.trim().to_string())),
-        None => (s, None),
-    };
-    let kind: SolverKind = name.trim().parse().map_err(|_| {
-        let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
-        format!(
-            "unknown solver `{name}` (one of {}; qaoa@BACKEND for QAOA on a backend)",
-            names.join(", ")
-        )
-    })?;
-    if backend.is_some() && kind != SolverKind::Qaoa {
-        return Err(format!("`{s}`: only qaoa runs on a backend (qaoa@BACKEND)"));
-    }
-    if backend.as_deref() == Some("") {
-        return Err(format!("`{s}`: name the backend after @"));
-    }
+    let (kind, backend) = quboflow_runtime::parse_choice(s)?;
     Ok(SolverChoice {
         kind,
         backend,
-        label: s.to_string(),
+        label: s.trim().to_string(),
     })
 }

@@ -29,6 +29,7 @@ mod parity;
 mod progress;
 mod qaoa;
 mod solve;
+mod suite;
 
 use std::process::ExitCode;
 
@@ -77,6 +78,10 @@ enum Command {
     /// Serve a loopback emulator of the IonQ API (for --ionq-url): the same routes and JSON,
     /// circuits run on the local simulator; stops by itself when idle.
     IonqEmulator(parity::EmulatorArgs),
+    /// Benchmark suites: run many instances × solvers × parameters × seeds (whole or one
+    /// --shard K/N), resumable, one JSON Lines record per run; report across instances;
+    /// verify records by re-running them.
+    Suite(Box<suite::SuiteArgs>),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -90,6 +95,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Qaoa(a) => qaoa::run(&a, cli.quiet),
         Command::Parity(a) => parity::run(&a, cli.quiet),
         Command::IonqEmulator(a) => parity::emulator(&a),
+        Command::Suite(a) => suite::run(&a, cli.quiet),
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use common::{bin, repo};
 
-const SUBCOMMANDS: [&str; 8] = [
+const SUBCOMMANDS: [&str; 12] = [
     "info",
     "convert",
     "encode",
@@ -17,6 +17,10 @@ const SUBCOMMANDS: [&str; 8] = [
     "compare",
     "parity",
     "ionq-emulator",
+    "suite run",
+    "suite list",
+    "suite report",
+    "suite verify",
 ];
 
 /// Flags the README uses for other programs: cargo (`--release`, `--bench`, `--bin`) and the
@@ -51,7 +55,10 @@ fn long_flags(text: &str) -> BTreeSet<String> {
 
 /// The flags `quboflow SUB --help` lists (options and their visible aliases).
 fn help_flags(sub: &str) -> BTreeSet<String> {
-    let out = bin().args([sub, "--help"]).output().unwrap();
+    let out = bin()
+        .args(sub.split_whitespace().chain(["--help"]))
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
     let mut flags = BTreeSet::new();
@@ -78,9 +85,10 @@ fn every_help_flag_is_in_the_readme_and_the_reverse() {
     let mut all = BTreeSet::new();
     for sub in SUBCOMMANDS {
         let flags = help_flags(sub);
-        // Every command that reads a file takes --format (the emulator reads none).
+        // Every command that reads one model file takes --format (the emulator reads none,
+        // suites name their own).
         assert!(
-            sub == "ionq-emulator" || flags.contains("--format"),
+            sub == "ionq-emulator" || sub.starts_with("suite") || flags.contains("--format"),
             "{sub}: {flags:?}"
         );
         assert!(flags.contains("--quiet"), "{sub}: {flags:?}");

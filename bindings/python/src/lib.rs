@@ -9,6 +9,7 @@ mod model;
 mod pool;
 mod problem;
 mod run;
+mod suite;
 
 use pyo3::prelude::*;
 
@@ -59,6 +60,11 @@ fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(problem::encode_binpacking, m)?)?;
     m.add_function(wrap_pyfunction!(problem::encode_facility, m)?)?;
     m.add_function(wrap_pyfunction!(problem::encode_jobshop, m)?)?;
+    m.add_function(wrap_pyfunction!(suite::suite_expand, m)?)?;
+    m.add_function(wrap_pyfunction!(suite::suite_run, m)?)?;
+    m.add_function(wrap_pyfunction!(suite::suite_append, m)?)?;
+    m.add_function(wrap_pyfunction!(suite::suite_read, m)?)?;
+    m.add_function(wrap_pyfunction!(suite::suite_report, m)?)?;
     m.add_function(wrap_pyfunction!(parameters, m)?)?;
     m.add_function(wrap_pyfunction!(encodings, m)?)?;
     m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;

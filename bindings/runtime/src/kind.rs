@@ -78,3 +78,33 @@ impl FromStr for SolverKind {
             })
     }
 }
+
+/// Parses a solver entry as lists name them: `sa`, `qaoa`, or `qaoa@BACKEND` (QAOA on a
+/// backend); the error lists the solvers.
+///
+/// ```
+/// use quboflow_runtime::{SolverKind, parse_choice};
+/// assert_eq!(parse_choice("qaoa@ionq:simulator"), Ok((SolverKind::Qaoa, Some("ionq:simulator".into()))));
+/// assert!(parse_choice("sa@statevector").is_err() && parse_choice("anneal").is_err());
+/// ```
+pub fn parse_choice(s: &str) -> Result<(SolverKind, Option<String>), String> {
+    let s = s.trim();
+    let (name, backend) = match s.split_once('@') {
+        Some((n, b)) => (n.trim(), Some(b.trim().to_string())),
+        None => (s, None),
+    };
+    let kind: SolverKind = name.parse().map_err(|_| {
+        let names: Vec<&str> = SolverKind::ALL.iter().map(|k| k.name()).collect();
+        format!(
+            "unknown solver `{name}` (one of {}; qaoa@BACKEND for QAOA on a backend)",
+            names.join(", ")
+        )
+    })?;
+    if backend.is_some() && kind != SolverKind::Qaoa {
+        return Err(format!("`{s}`: only qaoa runs on a backend (qaoa@BACKEND)"));
+    }
+    if backend.as_deref() == Some("") {
+        return Err(format!("`{s}`: name the backend after @"));
+    }
+    Ok((kind, backend))
+}

@@ -22,8 +22,9 @@ mod error;
 mod kind;
 mod limits;
 mod params;
+pub mod suite;
 
 pub use error::{Error, Result};
-pub use kind::SolverKind;
+pub use kind::{SolverKind, parse_choice};
 pub use limits::{MAX_SECONDS, MAX_THREADS, seconds, thread_pool, time_limit};
 pub use params::{PARAMETERS, ParamSpec, Params, build, build_qaoa, check_applies};

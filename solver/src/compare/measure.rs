@@ -8,20 +8,26 @@ use crate::objective::Sense;
 use crate::qubo::Qubo;
 use crate::sampleset::SampleSet;
 
+/// A measured run, its lowest-energy sample and its best raw-feasible sample.
+pub(crate) type Measured = (RunRecord, Vec<u8>, Option<Vec<u8>>);
+
 /// Measures one run: recomputes every energy, decodes every sample ([`assess`]).
 ///
-/// Errors (as text) when a sample does not fit the model.
+/// Errors (as text) when a sample does not fit the model. Also returns the lowest-energy
+/// sample and the best raw-feasible one, the bitstrings a run's figures can be checked from.
 pub(crate) fn measure_run(
     qubo: &Qubo,
     ev: &dyn Evaluate,
     ss: &SampleSet,
     repair: bool,
-) -> Result<RunRecord, String> {
+) -> Result<Measured, String> {
     let a = assess(qubo, ev, ss, repair).map_err(|e| match e {
         crate::Error::SolverFailed { message, .. } => message,
         e => e.to_string(),
     })?;
-    Ok(RunRecord {
+    let lowest = a.lowest_sample.clone();
+    let best_feasible = a.best_feasible.as_ref().map(|b| b.sample.clone());
+    let run = RunRecord {
         repeat: 0,
         seed: ss.info.seed,
         wall_s: 0.0,
@@ -41,7 +47,8 @@ pub(crate) fn measure_run(
         energies: a.energies,
         variational: variational(&ss.info.extra),
         execution: execution(&ss.info.extra),
-    })
+    };
+    Ok((run, lowest, best_feasible))
 }
 
 /// Remote-execution figures from a solver's `Info::extra.backend_usage`, when it records them.

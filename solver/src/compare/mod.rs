@@ -269,7 +269,7 @@ impl Comparison {
                 if let Some(o) = &self.observer {
                     o.run_finished(label, r);
                 }
-                match outcome {
+                match outcome.map(|o| (o.run, o.params)) {
                     Ok((mut run, params)) => {
                         run.repeat = r;
                         if r == 0 {
@@ -342,14 +342,37 @@ impl Comparison {
         })
     }
 
+    /// One run of `solver` on `target` with `seed`, under this comparison's time limit,
+    /// cancel flag, repair setting and observer: measured like every run of [`Comparison::run`]
+    /// and scored against `target.reference` (gap, hit, time to target). What a suite runs.
+    ///
+    /// ```
+    /// use quboflow::compare::{Comparison, Target};
+    /// use quboflow::solvers::Exact;
+    /// use quboflow::{Objective, QuboBuilder};
+    /// let mut b = QuboBuilder::new(2);
+    /// b.add_linear(0, -1.0).add_linear(1, -1.0).add_quadratic(0, 1, 2.0);
+    /// let q = b.build()?;
+    /// let cut = Objective::max_cut();
+    /// let one = Comparison::new().run_one(&Exact::default(), &Target::new("edge", &q, &cut), 7)?;
+    /// assert_eq!((one.run.seed, one.run.best_objective), (7, Some(1.0)));
+    /// assert_eq!(q.energy(&one.lowest_sample), one.run.best_energy);
+    /// # Ok::<(), quboflow::Error>(())
+    /// ```
+    pub fn run_one(&self, solver: &dyn Solver, target: &Target<'_>, seed: u64) -> Result<OneRun> {
+        let mut one = self.one_run(solver, target, seed)?;
+        measure::score_run(
+            &mut one.run,
+            target.evaluator,
+            target.reference.as_ref(),
+            self.target_tolerance,
+        );
+        Ok(one)
+    }
+
     /// One `sample` call with a progress trace, measured; also the parameters it recorded
     /// (effective values, e.g. the β range derived from the model).
-    fn one_run(
-        &self,
-        solver: &dyn Solver,
-        target: &Target<'_>,
-        seed: u64,
-    ) -> Result<(RunRecord, serde_json::Value)> {
+    fn one_run(&self, solver: &dyn Solver, target: &Target<'_>, seed: u64) -> Result<OneRun> {
         let trace: Arc<Mutex<Vec<[f64; 2]>>> = Arc::default();
         let t2 = Arc::clone(&trace);
         let observer = self.observer.clone();
@@ -372,11 +395,13 @@ impl Comparison {
         let t0 = Instant::now();
         let ss = solver.sample(target.qubo, &ctl)?;
         let wall = t0.elapsed().as_secs_f64();
-        let mut run = measure::measure_run(target.qubo, target.evaluator, &ss, self.repair)
-            .map_err(|message| Error::SolverFailed {
-                solver: solver.name(),
-                message,
-            })?;
+        let (mut run, lowest_sample, best_feasible_sample) =
+            measure::measure_run(target.qubo, target.evaluator, &ss, self.repair).map_err(
+                |message| Error::SolverFailed {
+                    solver: solver.name(),
+                    message,
+                },
+            )?;
         run.seed = seed;
         run.wall_s = wall;
         run.trace = trace.lock().map(|t| t.clone()).unwrap_or_default();
@@ -386,8 +411,30 @@ impl Comparison {
                 message: format!("ran with seed {} instead of {seed}", ss.info.seed),
             });
         }
-        Ok((run, ss.info.params))
+        Ok(OneRun {
+            run,
+            counters: ss.info.counters,
+            params: ss.info.params,
+            lowest_sample,
+            best_feasible_sample,
+        })
     }
+}
+
+/// One measured run ([`Comparison::run_one`]): its record, the parameters the solver
+/// recorded, and the bitstrings its figures come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneRun {
+    /// The run's figures, recomputed from its samples and scored against the reference.
+    pub run: RunRecord,
+    /// The solver's effective parameters ([`crate::Info::params`]).
+    pub params: serde_json::Value,
+    /// The solver's work counters ([`crate::Info::counters`]).
+    pub counters: std::collections::BTreeMap<String, u64>,
+    /// The lowest-energy read (its energy is `run.best_energy`).
+    pub lowest_sample: Vec<u8>,
+    /// The raw-feasible read with the best native objective (`run.best_objective`).
+    pub best_feasible_sample: Option<Vec<u8>>,
 }
 
 /// The best feasible objective of all runs, as a "best found" reference.

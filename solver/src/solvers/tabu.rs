@@ -1,5 +1,6 @@
 //! Multistart tabu search in the family of Palubeckis' MST2.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rand::RngExt;
@@ -17,7 +18,7 @@ use crate::constraints::Constraints;
 use crate::control::{RunClock, RunControl};
 use crate::error::{Error, Result};
 use crate::qubo::Qubo;
-use crate::sampleset::{Info, SampleSet, Termination};
+use crate::sampleset::{Info, SampleSet, TIMED_OUT_READS, Termination};
 use crate::solver::Solver;
 
 /// Multistart tabu search (Palubeckis' MST2 family), like dwave-samplers' `TabuSampler`.
@@ -394,6 +395,7 @@ impl Solver for Tabu {
         let tol = zero_tolerance(qubo);
         let seed = ctl.resolve_seed();
         let clock = ctl.start(num_reads as u64);
+        let timed_out = AtomicU64::new(0);
         fin.sampling();
         let (tally, iterations, stop) = run_units(num_reads, &clock, |r| -> UnitOutcome {
             let mut rng = read_rng(seed, r as u64);
@@ -403,6 +405,9 @@ impl Solver for Tabu {
                 deadline: deadline_after(timeout),
             };
             let (x, its, stop) = self.read(qubo, &couplings, x0, tol, &mut rng, &budget);
+            if Instant::now() >= budget.deadline {
+                timed_out.fetch_add(1, Ordering::Relaxed);
+            }
             clock.advance(1, Some(qubo.energy(&x)));
             (vec![x], its, stop)
         });
@@ -417,6 +422,10 @@ impl Solver for Tabu {
         });
         info.params["moves"] = json!("single-flip");
         info.counters.insert("iterations".into(), iterations);
+        // A read its timeout ended depends on the machine's speed: say so, so a re-run that
+        // differs is not taken for a reproducibility error.
+        info.counters
+            .insert(TIMED_OUT_READS.into(), timed_out.into_inner());
         fin.complete(qubo, tally, info, stop, &clock)
     }
 }
@@ -437,6 +446,7 @@ impl Tabu {
         let seed = ctl.resolve_seed();
         let tol = zero_tolerance(qubo);
         let clock = ctl.start(num_reads as u64);
+        let timed_out = AtomicU64::new(0);
         fin.sampling();
         let (tally, iterations, stop) = run_units(num_reads, &clock, |r| -> UnitOutcome {
             let mut rng = read_rng(seed, r as u64);
@@ -453,6 +463,9 @@ impl Tabu {
                 tol,
             };
             let (x, its, stop) = tabu_read(&space, x0, &settings, &mut rng, &clock);
+            if Instant::now() >= settings.deadline {
+                timed_out.fetch_add(1, Ordering::Relaxed);
+            }
             clock.advance(1, Some(qubo.energy(&x)));
             (vec![x], its, stop)
         });
@@ -464,6 +477,10 @@ impl Tabu {
         info.params["timeout_s"] = json!(timeout.as_secs_f64());
         info.params["moves"] = json!("constraint-preserving");
         info.counters.insert("iterations".into(), iterations);
+        // A read its timeout ended depends on the machine's speed: say so, so a re-run that
+        // differs is not taken for a reproducibility error.
+        info.counters
+            .insert(TIMED_OUT_READS.into(), timed_out.into_inner());
         fin.complete(qubo, tally, info, stop, &clock)
     }
 }

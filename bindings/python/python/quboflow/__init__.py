@@ -43,6 +43,7 @@ from ._samplers import (
     TabuSampler,
 )
 from ._sampleset import SampleSet
+from ._suite import expand_suite, read_results, report_suite, run_suite
 from .exceptions import (
     InfeasibleError,
     MemoryLimitError,
@@ -62,6 +63,10 @@ def set_num_threads(num_threads: int | None = None) -> None:
 
 __all__ = [
     "__version__",
+    "run_suite",
+    "expand_suite",
+    "read_results",
+    "report_suite",
     "exceptions",
     "Model",
     "Qubo",
