@@ -100,9 +100,15 @@ struct VerifyArgs {
     /// Seed of the choice of records to re-run.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Also check the records against a manifest written by `suite report --manifest`.
+    /// Also check the records against a manifest written by `suite report --manifest`, or
+    /// against the manifest hash a suite report's JSON states.
     #[arg(long, value_name = "FILE")]
     manifest: Option<PathBuf>,
+    /// Where to find instances whose recorded path does not exist here (records made on
+    /// another machine): their paths relative to the suite file are taken under this folder
+    /// (default: the current folder). Each file's SHA-256 must match the record's.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
     /// Print the verification as JSON on stdout.
     #[arg(long)]
     json: bool,
@@ -319,7 +325,8 @@ fn verify(a: &VerifyArgs, quiet: bool) -> anyhow::Result<()> {
         &records,
         sample,
         a.seed,
-        manifest.as_deref(),
+        manifest.as_ref(),
+        a.root.as_deref(),
         &runner,
         &progress,
     );

@@ -356,4 +356,54 @@ fn reports_manifests_and_verify() {
             && stdout.contains(&format!("CHANGED since the manifest: {id}")),
         "{stdout}"
     );
+
+    // Records made on another machine: the recorded paths do not exist here; --root finds the
+    // instances by their keys, and their SHA-256 must match.
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    for f in [
+        "burma14_first5.tsp",
+        "petersen.gset",
+        "example.qubo",
+        "subinstances_optimal.csv",
+    ] {
+        std::fs::copy(dir.join(f), elsewhere.join(f)).unwrap();
+    }
+    let moved: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let mut r: Value = serde_json::from_str(l).unwrap();
+            let key = r["run"]["instance"]["key"].as_str().unwrap().to_string();
+            r["run"]["instance"]["path"] = Value::from(format!("/nonexistent/machine/{key}"));
+            serde_json::to_string(&r).unwrap()
+        })
+        .collect();
+    let moved_file = dir.join("moved.jsonl");
+    std::fs::write(&moved_file, moved.join("\n") + "\n").unwrap();
+    let v = ok(&run(&[
+        "suite",
+        "verify",
+        moved_file.to_str().unwrap(),
+        "--sample",
+        "6",
+        "--root",
+        elsewhere.to_str().unwrap(),
+    ]));
+    assert!(v.contains("re-run       6 of them: 6 identical"), "{v}");
+    std::fs::write(elsewhere.join("petersen.gset"), "10 1\n1 2 1\n").unwrap();
+    let out = run(&[
+        "suite",
+        "verify",
+        moved_file.to_str().unwrap(),
+        "--sample",
+        "0",
+        "--root",
+        elsewhere.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("UNCHECKED") && stdout.contains("the file changed"),
+        "{stdout}"
+    );
 }

@@ -55,7 +55,12 @@ params = { p = 1, max_evals = 20 }
 
 #[test]
 fn bad_suites_fail_before_any_run_naming_the_line() {
-    let cases: [(&str, usize, &str); 9] = [
+    let cases: [(&str, usize, &str); 10] = [
+        (
+            "[[instances]]\npath = \"burma14_first5.tsp\"\n[[instances]]\npaths = [\"*.gset\", \"burma14_*.tsp\"]\nencoding = \"tsp\"\n[[solvers]]\nsolver = \"sa\"\n",
+            4,
+            "already listed on line 2",
+        ),
         (
             "[[instances]]\npath = \"burma14_first5.tsp\"\n[[solvers]]\nsolver = \"annealer\"\n",
             4,
@@ -259,7 +264,7 @@ fn verify_reproduces_every_deterministic_solver_and_names_tampered_records() {
     let dir = tmp("verify");
     let s = parse(ALL_SOLVERS).unwrap();
     let recs = run_all(&s, &dir.join("r.jsonl"));
-    let v = suite::verify(&recs, None, 0, None, &Runner::new(), &|_, _| {});
+    let v = suite::verify(&recs, None, 0, None, None, &Runner::new(), &|_, _| {});
     assert!(v.ok(), "{v:?}");
     assert_eq!(
         (v.rerun, v.identical),
@@ -298,7 +303,7 @@ fn verify_reproduces_every_deterministic_solver_and_names_tampered_records() {
     let r = &mut t.records[7];
     *r.result.as_mut().unwrap().best_objective.as_mut().unwrap() -= 1.0;
     r.result_sha256 = result_sha256(r.result.as_ref());
-    let v = suite::verify(&t, Some(0), 0, None, &Runner::new(), &|_, _| {});
+    let v = suite::verify(&t, Some(0), 0, None, None, &Runner::new(), &|_, _| {});
     let named: Vec<&str> = v.tampered.iter().map(|f| f.run_id.as_str()).collect();
     assert_eq!(
         named,
@@ -309,14 +314,24 @@ fn verify_reproduces_every_deterministic_solver_and_names_tampered_records() {
 
     // A manifest pins the records: any change, addition or removal shows.
     let m = suite::manifest_json(&recs);
-    let entries: Vec<(String, String)> =
-        serde_json::from_value(serde_json::from_str::<Value>(&m).unwrap()["entries"].clone())
-            .unwrap();
+    let mv: Value = serde_json::from_str(&m).unwrap();
+    let entries: Vec<(String, String)> = serde_json::from_value(mv["entries"].clone()).unwrap();
+    let root = mv["manifest_sha256"].as_str().unwrap().to_string();
+    assert_eq!(root, suite::aggregate(&recs).manifest_sha256);
+    let full = suite::Manifest {
+        root: root.clone(),
+        entries: Some(entries),
+    };
+    let root_only = suite::Manifest {
+        root,
+        entries: None,
+    };
     let v = suite::verify(
         &recs,
         Some(0),
         0,
-        Some(&entries),
+        Some(&full),
+        None,
         &Runner::new(),
         &|_, _| {},
     );
@@ -328,11 +343,34 @@ fn verify_reproduces_every_deterministic_solver_and_names_tampered_records() {
         &fewer,
         Some(0),
         0,
-        Some(&entries),
+        Some(&full),
+        None,
         &Runner::new(),
         &|_, _| {},
     );
     assert_eq!(v.manifest.as_ref().unwrap().missing.len(), 1);
+    assert!(!v.manifest.as_ref().unwrap().matches);
+    // A report's root hash alone: the same records match, fewer do not.
+    let v = suite::verify(
+        &recs,
+        Some(0),
+        0,
+        Some(&root_only),
+        None,
+        &Runner::new(),
+        &|_, _| {},
+    );
+    assert!(v.manifest.as_ref().unwrap().matches);
+    let v = suite::verify(
+        &fewer,
+        Some(0),
+        0,
+        Some(&root_only),
+        None,
+        &Runner::new(),
+        &|_, _| {},
+    );
+    assert!(!v.manifest.as_ref().unwrap().matches);
 }
 
 #[test]

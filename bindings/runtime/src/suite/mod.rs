@@ -32,10 +32,12 @@ mod aggregate;
 mod canonical;
 mod error;
 mod execute;
+mod files;
 mod record;
 mod render;
 mod spec;
 mod store;
+mod sweep;
 mod verify;
 
 use std::path::Path;
@@ -53,7 +55,9 @@ pub use record::{
 pub use render::{check_report_path, to_csv, to_html, to_json, to_markdown, to_text, write_report};
 pub use spec::{InstanceSpec, RunSpec, Suite, parse_shard};
 pub use store::{Records, ResultsFile, read_records, recorded_ids};
-pub use verify::{Finding, ManifestCheck, VerifyReport, manifest_json, read_manifest, verify};
+pub use verify::{
+    Finding, Manifest, ManifestCheck, VerifyReport, manifest_json, read_manifest, verify,
+};
 
 /// What a caller sees of a suite while it runs (a progress bar, a log).
 pub trait SuiteObserver {

@@ -11,6 +11,8 @@ use toml::Spanned;
 
 use super::canonical::{hex, sha256_file, sha256_json};
 use super::error::SuiteError;
+use super::files::{baseline_of, expand_pattern, split_pick};
+use super::sweep::{cartesian, probe, short, to_json};
 use crate::SolverKind;
 
 /// Keys of a `sweep` table that set the run rather than the solver.
@@ -279,6 +281,17 @@ impl Suite {
                 let files =
                     expand_pattern(&dir, pat.get_ref()).map_err(|m| err(pat.span().start, m))?;
                 for (key, file_path) in files {
+                    // One instance, one row of the report: several encodings or penalties of a
+                    // file are a sweep, which labels each configuration.
+                    if let Some((_, first)) = instances.iter().find(|(i, _)| i.key == key) {
+                        return Err(err(
+                            pat.span().start,
+                            format!(
+                                "{key} is already listed on line {}; to run it under several encodings or penalties, sweep them in the solver entries (sweep = {{ encoding = [...] }})",
+                                line_of(*first)
+                            ),
+                        ));
+                    }
                     let (plain, _) = split_pick(&file_path);
                     let sha256 = sha256_file(&plain)
                         .map_err(|m| err(pat.span().start, format!("{key}: {m}")))?;
@@ -560,49 +573,6 @@ impl Suite {
     }
 }
 
-/// Values the registry reads but only the solver judges (a range, an order) are checked by
-/// the solver itself: a start on a two-variable model with the run already cancelled, which
-/// validates the parameters and stops. Skipped where the probe model cannot stand in for the
-/// instance (start states, XY mixers, remote backends). `Some((parameter, reason))` when the
-/// solver refuses one.
-fn probe(solver: &dyn quboflow::Solver, params: &Map<String, Value>) -> Option<(String, String)> {
-    let backend_ok = params
-        .get("backend")
-        .and_then(Value::as_str)
-        .is_none_or(|b| b.trim() == "statevector");
-    let x_mixer = params
-        .get("mixer")
-        .and_then(Value::as_str)
-        .is_none_or(|m| m == "x");
-    if !backend_ok
-        || !x_mixer
-        || ["initial_states", "initial_state", "angles", "initial_point"]
-            .iter()
-            .any(|k| params.contains_key(*k))
-    {
-        return None;
-    }
-    let mut b = quboflow::QuboBuilder::new(2);
-    b.add_linear(0, -1.0)
-        .add_linear(1, 1.0)
-        .add_quadratic(0, 1, 0.5);
-    let q = b.build().ok()?;
-    let ctl = quboflow::RunControl::new()
-        .seed(0)
-        .cancel_flag(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
-            true,
-        )));
-    match solver.sample(&q, &ctl) {
-        Err(e) => match e.root() {
-            quboflow::Error::InvalidParameter { name, reason } => {
-                Some((name.to_string(), reason.clone()))
-            }
-            _ => None,
-        },
-        Ok(_) => None,
-    }
-}
-
 /// Parses `K/N` (1 ≤ K ≤ N).
 ///
 /// ```
@@ -654,150 +624,4 @@ pub(crate) fn run_digest(spec: &RunSpec) -> [u8; 32] {
         "repeat": spec.repeat,
         "base_seed": spec.base_seed,
     }))
-}
-
-/// A file path with an optional `#name` pick (Pisinger knapsack files) split off.
-fn split_pick(p: &Path) -> (PathBuf, Option<String>) {
-    let s = p.to_string_lossy();
-    match s.rsplit_once('#') {
-        Some((f, pick)) if !pick.contains('/') => (PathBuf::from(f), Some(pick.to_string())),
-        _ => (p.to_path_buf(), None),
-    }
-}
-
-/// The files a path or glob names, relative to `dir`: `(key, absolute path)`, sorted.
-fn expand_pattern(dir: &Path, pattern: &str) -> Result<Vec<(String, PathBuf)>, String> {
-    let pattern = pattern.trim();
-    if pattern.is_empty() {
-        return Err("an empty instance path".into());
-    }
-    let (file_part, pick) = split_pick(Path::new(pattern));
-    let full = dir.join(&file_part);
-    let is_glob = file_part.to_string_lossy().contains(['*', '?', '[']);
-    let mut found = Vec::new();
-    if is_glob {
-        let pat = full.to_string_lossy().into_owned();
-        let paths = glob::glob(&pat).map_err(|e| format!("bad glob {pattern:?}: {e}"))?;
-        for p in paths {
-            let p = p.map_err(|e| format!("{pattern}: {e}"))?;
-            if p.is_file() {
-                found.push(p);
-            }
-        }
-        if found.is_empty() {
-            return Err(format!(
-                "{pattern:?} matches no file (in {})",
-                dir.display()
-            ));
-        }
-        found.sort();
-    } else {
-        if !full.is_file() {
-            return Err(format!(
-                "instance {} does not exist ({})",
-                file_part.display(),
-                full.display()
-            ));
-        }
-        found.push(full);
-    }
-    Ok(found
-        .into_iter()
-        .map(|p| {
-            let rel = p
-                .strip_prefix(dir)
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|_| p.clone());
-            let mut key = rel.to_string_lossy().replace('\\', "/");
-            let mut path = p;
-            if let Some(pick) = &pick {
-                key = format!("{key}#{pick}");
-                path = PathBuf::from(format!("{}#{pick}", path.display()));
-            }
-            (key, path)
-        })
-        .collect())
-}
-
-/// A baseline given as a number, or a plan file (`{stem}` stands for the instance file's
-/// name without its extensions, `{dir}` for its folder) priced on the instance.
-fn baseline_of(v: &toml::Value, dir: &Path, instance: &Path) -> Result<(f64, String), String> {
-    match v {
-        toml::Value::Integer(i) => Ok((*i as f64, "suite file".into())),
-        toml::Value::Float(x) if x.is_finite() => Ok((*x, "suite file".into())),
-        toml::Value::String(t) => {
-            let (plain, _) = split_pick(instance);
-            let stem = plain
-                .file_name()
-                .map(|f| {
-                    f.to_string_lossy()
-                        .split('.')
-                        .next()
-                        .unwrap_or("")
-                        .to_string()
-                })
-                .unwrap_or_default();
-            let folder = plain
-                .parent()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            let name = t.replace("{stem}", &stem).replace("{dir}", &folder);
-            let file = dir.join(&name);
-            if !file.is_file() {
-                return Err(format!("plan file {} does not exist", file.display()));
-            }
-            let inst = quboflow_problems::Instance::read(&plain).map_err(|e| e.to_string())?;
-            let cost = quboflow_problems::plan_cost(&inst, &file).map_err(|e| e.to_string())?;
-            Ok((cost, name))
-        }
-        other => Err(format!(
-            "must be a number or a plan file, not a {}",
-            other.type_str()
-        )),
-    }
-}
-
-/// TOML to JSON (dates are refused: no parameter takes one).
-fn to_json(v: &toml::Value) -> Result<Value, String> {
-    Ok(match v {
-        toml::Value::String(s) => Value::String(s.clone()),
-        toml::Value::Integer(i) => Value::from(*i),
-        toml::Value::Float(x) => serde_json::Number::from_f64(*x)
-            .map(Value::Number)
-            .ok_or_else(|| format!("{x} is not a finite number"))?,
-        toml::Value::Boolean(b) => Value::Bool(*b),
-        toml::Value::Array(a) => Value::Array(a.iter().map(to_json).collect::<Result<_, _>>()?),
-        toml::Value::Table(t) => Value::Object(
-            t.iter()
-                .map(|(k, v)| Ok((k.clone(), to_json(v)?)))
-                .collect::<Result<_, String>>()?,
-        ),
-        toml::Value::Datetime(d) => return Err(format!("a date ({d}) is not a parameter value")),
-    })
-}
-
-/// Every combination of the axes' values, the first axis slowest.
-fn cartesian(axes: &[(String, Vec<Value>, usize)]) -> Vec<Vec<(String, Value)>> {
-    let mut out: Vec<Vec<(String, Value)>> = vec![Vec::new()];
-    for (k, values, _) in axes {
-        out = out
-            .into_iter()
-            .flat_map(|prefix| {
-                values.iter().map(move |v| {
-                    let mut p = prefix.clone();
-                    p.push((k.clone(), v.clone()));
-                    p
-                })
-            })
-            .collect();
-    }
-    out
-}
-
-/// A value as a label shows it (strings without quotes).
-fn short(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }

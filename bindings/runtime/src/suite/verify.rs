@@ -13,6 +13,7 @@ use super::canonical::sha256_hex;
 use super::error::SuiteError;
 use super::execute::{RunError, Runner};
 use super::record::{Record, parse_bits, result_sha256};
+use super::spec::RunSpec;
 use super::store::Records;
 
 /// What is wrong with one record.
@@ -91,7 +92,7 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 /// Checks one record against itself and its instance; `None` when it holds.
-fn integrity(r: &Record, runner: &Runner) -> Result<Option<String>, String> {
+fn integrity(r: &Record, run: &RunSpec, runner: &Runner) -> Result<Option<String>, String> {
     if result_sha256(r.result.as_ref()) != r.result_sha256 {
         return Ok(Some(
             "its result does not match its result_sha256 (the result was edited)".into(),
@@ -100,7 +101,7 @@ fn integrity(r: &Record, runner: &Runner) -> Result<Option<String>, String> {
     let Some(res) = &r.result else {
         return Ok(None);
     };
-    let (enc, _) = runner.encoded_for(&r.run.instance)?;
+    let (enc, _) = runner.encoded_for(&run.instance)?;
     let n = enc.qubo.num_vars();
     let Some(sample) = parse_bits(&res.best_sample).filter(|s| s.len() == n) else {
         return Ok(Some(format!(
@@ -160,17 +161,38 @@ fn chosen(records: &[Record], sample: Option<usize>, seed: u64) -> Vec<&Record> 
     out
 }
 
-/// Reads a manifest written by `suite report --manifest` (JSON with `entries`).
-pub fn read_manifest(path: &Path) -> Result<Vec<(String, String)>, SuiteError> {
+/// What records are checked against: a root hash, and each record's hash when known.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// SHA-256 over the sorted `run_id record-sha256` lines.
+    pub root: String,
+    /// `(run_id, record line SHA-256)`, sorted by run id (a manifest file has them, a
+    /// report states only the root).
+    pub entries: Option<Vec<(String, String)>>,
+}
+
+/// Reads what a records set is checked against: a manifest written by `suite report
+/// --manifest` (`entries`: every record's hash), or a suite report's JSON (only its
+/// `manifest_sha256`, the root hash). Returns the root hash and the entries when present.
+pub fn read_manifest(path: &Path) -> Result<Manifest, SuiteError> {
     let text =
         std::fs::read_to_string(path).map_err(|e| SuiteError::at(path, None, e.to_string()))?;
     #[derive(Deserialize)]
     struct M {
-        entries: Vec<(String, String)>,
+        manifest_sha256: String,
+        entries: Option<Vec<(String, String)>>,
     }
-    let m: M = serde_json::from_str(&text)
-        .map_err(|e| SuiteError::at(path, Some(e.line()), format!("not a suite manifest: {e}")))?;
-    Ok(m.entries)
+    let m: M = serde_json::from_str(&text).map_err(|e| {
+        SuiteError::at(
+            path,
+            Some(e.line()),
+            format!("not a suite manifest or a suite report's JSON: {e}"),
+        )
+    })?;
+    Ok(Manifest {
+        root: m.manifest_sha256,
+        entries: m.entries,
+    })
 }
 
 /// The manifest file's JSON: root hash and entries.
@@ -184,14 +206,37 @@ pub fn manifest_json(records: &Records) -> String {
     .unwrap_or_default()
 }
 
+/// The record's run, with its instance found where this machine has it: the recorded path
+/// when it exists, else the instance's key (its path relative to the suite file) under
+/// `root` (default: the current folder). The SHA-256 check on opening makes sure it is the
+/// same file.
+fn located(r: &Record, root: Option<&Path>) -> RunSpec {
+    let mut run = r.run.clone();
+    if !std::path::Path::new(
+        run.instance
+            .path
+            .to_string_lossy()
+            .split('#')
+            .next()
+            .unwrap_or(""),
+    )
+    .exists()
+    {
+        run.instance.path = root.unwrap_or(Path::new(".")).join(&run.instance.key);
+    }
+    run
+}
+
 /// Verifies `records`: integrity of all, a re-run of `sample` of them (`None`: all, `Some(0)`:
-/// none) chosen by `seed`, and the manifest when given. `progress(done, total)` is called
+/// none) chosen by `seed`, and the manifest when given (its root hash, and every record's
+/// hash when it lists them; see [`read_manifest`]). `progress(done, total)` is called
 /// after each re-run.
 pub fn verify(
     records: &Records,
     sample: Option<usize>,
     seed: u64,
-    manifest_entries: Option<&[(String, String)]>,
+    manifest_given: Option<&Manifest>,
+    root: Option<&Path>,
     runner: &Runner,
     progress: &dyn Fn(usize, usize),
 ) -> VerifyReport {
@@ -200,14 +245,15 @@ pub fn verify(
         ..Default::default()
     };
     for r in &records.records {
-        match integrity(r, runner) {
+        match integrity(r, &located(r, root), runner) {
             Ok(None) => {}
             Ok(Some(why)) => out.tampered.push(finding(r, why)),
             Err(why) => out.unchecked.push(finding(r, why)),
         }
     }
-    if let Some(entries) = manifest_entries {
-        let (mine, _) = manifest(records);
+    if let Some(given) = manifest_given {
+        let (mine, our_root) = manifest(records);
+        let entries = given.entries.as_deref().unwrap_or_default();
         let theirs: std::collections::HashMap<&str, &str> = entries
             .iter()
             .map(|(a, b)| (a.as_str(), b.as_str()))
@@ -223,14 +269,18 @@ pub fn verify(
             }
         }
         for id in ours.keys() {
-            if !theirs.contains_key(id) {
+            // A report's root hash alone cannot say which records are extra.
+            if !entries.is_empty() && !theirs.contains_key(id) {
                 m.extra.push(id.to_string());
             }
         }
         m.missing.sort();
         m.changed.sort();
         m.extra.sort();
-        m.matches = m.missing.is_empty() && m.changed.is_empty() && m.extra.is_empty();
+        m.matches = our_root == given.root
+            && m.missing.is_empty()
+            && m.changed.is_empty()
+            && m.extra.is_empty();
         out.manifest = Some(m);
     }
     let picks = chosen(&records.records, sample, seed);
@@ -243,7 +293,7 @@ pub fn verify(
             continue;
         }
         out.rerun += 1;
-        match runner.run(&r.run) {
+        match runner.run(&located(r, root)) {
             Ok(again) if again.result_sha256 == r.result_sha256 && again.status == r.status => {
                 out.identical += 1
             }
