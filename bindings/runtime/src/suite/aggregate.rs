@@ -111,10 +111,11 @@ pub struct SolverOverall {
     /// Performance profile: the fraction of instances whose mean objective is within
     /// `PROFILE_TAUS[k]` percent of the best solver's, at each k.
     pub profile: Vec<f64>,
-    /// Times to target of its runs that reached the reference, sorted (seconds), for the
-    /// distribution chart; runs that never reached it are `runs_without_target`.
+    /// Times to target of its runs that reached a known reference (proven optimum, best
+    /// known or user value), sorted (seconds), for the distribution chart; runs on such
+    /// instances that never reached it are `runs_without_target`.
     pub times_to_target_s: Vec<f64>,
-    /// Runs with a result that did not reach the reference.
+    /// Runs with a result, on instances with a known reference, that did not reach it.
     pub runs_without_target: usize,
 }
 
@@ -432,10 +433,15 @@ fn overall(
         let s: f64 = mean_gaps.iter().map(|g| (1.0 + g / 100.0).ln()).sum();
         ((s / mean_gaps.len() as f64).exp() - 1.0) * 100.0
     });
-    let mut ttt: Vec<f64> = order
+    // Time to target is measured against a known reference only (a best-found value is
+    // known after the fact): the distribution covers the runs on such instances.
+    let timed: Vec<&Record> = order
         .iter()
-        .flat_map(|k| by_inst[k].iter())
-        .filter(|r| r.run.label == label && r.status == RunStatus::Ok)
+        .flat_map(|k| by_inst[k].iter().copied())
+        .filter(|r| r.run.label == label && r.status == RunStatus::Ok && r.reference.is_some())
+        .collect();
+    let mut ttt: Vec<f64> = timed
+        .iter()
         .filter_map(|r| r.timing.time_to_target_s)
         .collect();
     ttt.sort_by(f64::total_cmp);
@@ -480,7 +486,7 @@ fn overall(
                 }
             })
             .collect(),
-        runs_without_target: ok_runs.saturating_sub(ttt.len()),
+        runs_without_target: timed.len().saturating_sub(ttt.len()),
         times_to_target_s: ttt,
     }
 }

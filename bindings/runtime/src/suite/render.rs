@@ -11,6 +11,14 @@ fn num(v: Option<f64>, digits: usize) -> String {
     v.map_or_else(|| "-".into(), |x| format!("{x:.digits$}"))
 }
 
+/// Seconds: three decimals, or two significant digits below a millisecond.
+fn secs(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x > 0.0 && x < 1e-3 => format!("{x:.1e}"),
+        other => num(other, 3),
+    }
+}
+
 fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "-".into(), |x| format!("{x:+.3} %"))
 }
@@ -48,8 +56,8 @@ fn overall_rows(r: &SuiteReport) -> (Vec<&'static str>, Vec<Vec<String>>) {
                 pct(s.mean_gap_percent),
                 pct(s.geomean_gap_percent),
                 s.wins.to_string(),
-                num(s.mean_wall_s, 3),
-                num(s.median_time_to_target_s, 3),
+                secs(s.mean_wall_s),
+                secs(s.median_time_to_target_s),
                 num(s.cost_usd_per_run, 2),
                 pct(s.mean_saving_percent),
             ]
@@ -98,7 +106,7 @@ fn instance_rows(r: &SuiteReport) -> (Vec<&'static str>, Vec<Vec<String>>) {
                 pct(c.gap_percent),
                 pct(c.mean_gap_percent),
                 c.hits.to_string(),
-                num(c.mean_wall_s, 3),
+                secs(c.mean_wall_s),
                 num(c.cost_usd, 2),
                 pct(c.saving_percent),
             ]);
@@ -422,7 +430,7 @@ fn ttt_svg(r: &SuiteReport) -> String {
         })
         .collect::<Vec<_>>();
     lines_svg(
-        "Time to target",
+        "Time to target (runs on instances with a known optimum or reference)",
         "seconds (log scale)",
         &ticks,
         &series,
@@ -488,7 +496,7 @@ fn html_table(head: &[&str], rows: &[Vec<String>]) -> String {
 /// The report as one self-contained HTML page.
 pub fn to_html(r: &SuiteReport) -> String {
     let mut s = String::from(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>quboflow suite report</title><style>body{font-family:sans-serif;font-size:16px;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}h2{margin-top:1.5em}</style></head><body><h1>quboflow suite report</h1><ul>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>quboflow suite report</title><style>body{font-family:sans-serif;font-size:16px;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right;white-space:nowrap}td:first-child,th:first-child{text-align:left}h2{margin-top:1.5em}</style></head><body><h1>quboflow suite report</h1><ul>",
     );
     for f in facts(r) {
         let _ = write!(s, "<li>{}</li>", esc(&f));
