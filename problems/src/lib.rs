@@ -49,6 +49,7 @@
 //! so on a feasible state `qubo.energy(x)` equals the native objective (negated for
 //! maximisation problems) exactly, unless [`Encoded::energy_meaning`] says otherwise.
 
+mod baselines;
 mod choice;
 pub mod encodings;
 pub mod error;
@@ -63,6 +64,7 @@ pub mod readers;
 pub mod reference;
 pub mod solution;
 
+pub use baselines::{Baseline, baseline, comparison_baselines};
 pub use choice::{Encoding, Penalty};
 pub use encodings::{Encoded, EnergyMeaning};
 pub use error::{Error, Result};

@@ -55,6 +55,11 @@ pub(crate) struct CompareArgs {
     #[arg(long)]
     repair: bool,
 
+    /// [TSPLIB, CVRPLIB files] Your current plan (a TSPLIB tour or a CVRPLIB .sol file): the
+    /// report states each solver's cost saved or lost against it.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
     /// Write the report; the extension picks the format: .txt, .md, .csv, .json, .html
     /// (repeatable).
     #[arg(long, value_name = "FILE")]
@@ -123,7 +128,16 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
     }
     let solvers = a.params.build_choices(&a.solvers)?;
     let limit = crate::solve::time_limit(a.time_limit)?;
-    let enc = a.input.open(quiet)?;
+    let (loaded, enc) = a.input.open_loaded(quiet)?;
+    // Routing and packing instances get their classical baseline, and the user's plan.
+    let baselines = match loaded.instance() {
+        Some(inst) => quboflow_problems::comparison_baselines(inst, a.baseline.as_deref())?,
+        None if a.baseline.is_some() => anyhow::bail!(
+            "--baseline: {} is not a TSPLIB or CVRPLIB instance, so a plan cannot be priced on it",
+            a.input.file.display()
+        ),
+        None => Vec::new(),
+    };
     if a.repair {
         enc.check_repair()?;
     }
@@ -143,6 +157,7 @@ pub(crate) fn run(a: &CompareArgs, quiet: bool) -> anyhow::Result<()> {
     }
     let mut target = enc.target();
     target.reference = reference;
+    target.baselines = baselines;
     let report = cmp.run(&target)?;
     if let Some(pb) = pb {
         pb.finish_and_clear();

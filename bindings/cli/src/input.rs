@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use quboflow::io::Vartype;
-use quboflow_problems::{Encoded, Encoding, FileFormat, OpenOptions, Penalty};
+use quboflow_problems::{Encoded, Encoding, FileFormat, Loaded, OpenOptions, Penalty};
 
 use crate::choices;
 
@@ -39,6 +39,11 @@ impl InputArgs {
     /// Reads and encodes the file; says on stderr which format was chosen when the content
     /// left doubt.
     pub(crate) fn open(&self, quiet: bool) -> anyhow::Result<Encoded> {
+        Ok(self.open_loaded(quiet)?.1)
+    }
+
+    /// As [`InputArgs::open`], also returning the file as read (its instance, for baselines).
+    pub(crate) fn open_loaded(&self, quiet: bool) -> anyhow::Result<(Loaded, Encoded)> {
         if let Some(a) = self.penalty
             && !(a.is_finite() && a > 0.0)
         {
@@ -50,11 +55,12 @@ impl InputArgs {
             encoding: self.encoding.unwrap_or_default(),
             penalty: Penalty::from(self.penalty),
         };
-        let enc = quboflow_problems::open(&self.file, &options)?;
+        let loaded = quboflow_problems::read(&self.file, options.format, options.vartype)?;
+        let enc = loaded.encode(options.encoding, options.penalty)?;
         if !quiet && let Some(note) = enc.source.as_ref().and_then(|s| s.format_note.as_ref()) {
             eprintln!("note: {note}");
         }
-        Ok(enc)
+        Ok((loaded, enc))
     }
 }
 

@@ -334,3 +334,102 @@ fn the_readme_table_is_what_the_command_prints() {
             .any(|l| l.starts_with("reference  2321 — proven optimum"))
     );
 }
+
+#[test]
+fn routing_reports_state_the_classical_baseline_and_the_saving_against_a_plan() {
+    let plan = tmp("plan.tour");
+    // Cities 1 3 2 4 5: a valid tour, longer than the optimum 2321.
+    std::fs::write(&plan, "TOUR_SECTION\n1\n3\n2\n4\n5\n-1\nEOF\n").unwrap();
+    let file = repo("testdata/burma14_first5.tsp");
+    let out = bin()
+        .args([
+            "compare",
+            file.to_str().unwrap(),
+            "--solvers",
+            "exact,sa",
+            "--repeats",
+            "1",
+            "--seed",
+            "3",
+            "--json",
+            "-q",
+            "--baseline",
+            plan.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_str(&ok(&out)).unwrap();
+    let b = doc["baselines"].as_array().unwrap();
+    assert_eq!(b.len(), 2);
+    assert_eq!(
+        (b[0]["name"].as_str(), b[0]["kind"].as_str()),
+        (Some("nn+2opt+oropt"), Some("classical"))
+    );
+    assert_eq!(
+        (b[0]["objective"].as_f64(), b[0]["gap_percent"].as_f64()),
+        (Some(2321.0), Some(0.0))
+    );
+    let plan_cost = b[1]["objective"].as_f64().unwrap();
+    assert_eq!(b[1]["kind"].as_str(), Some("plan"));
+    assert!(plan_cost > 2321.0);
+    let exact = &doc["solvers"][0];
+    let saving = exact["saving_vs_plan_percent"].as_f64().unwrap();
+    assert!(
+        (saving - (plan_cost - 2321.0) / plan_cost * 100.0).abs() < 1e-9,
+        "{saving}"
+    );
+    // The table says it too.
+    let text = bin()
+        .args([
+            "compare",
+            file.to_str().unwrap(),
+            "--solvers",
+            "exact",
+            "--repeats",
+            "1",
+            "--seed",
+            "3",
+            "-q",
+            "--baseline",
+            plan.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("baseline   nn+2opt+oropt: tour length 2321") && text.contains("exact saves"),
+        "{text}"
+    );
+    assert!(text.contains("saved vs plan %"), "{text}");
+    // A plan that is not a tour of this instance, and a plan for a plain QUBO file, are refused.
+    std::fs::write(&plan, "TOUR_SECTION\n1\n2\n3\n-1\nEOF\n").unwrap();
+    let bad = bin()
+        .args([
+            "compare",
+            file.to_str().unwrap(),
+            "--solvers",
+            "sa",
+            "--baseline",
+            plan.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("plan.tour"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let gset = bin()
+        .args([
+            "compare",
+            repo("testdata/petersen.gset").to_str().unwrap(),
+            "--solvers",
+            "sa",
+            "--baseline",
+            plan.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(gset.status.code(), Some(1));
+}

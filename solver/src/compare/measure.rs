@@ -229,6 +229,7 @@ pub(crate) fn empty_summary(label: &str, solver: &str) -> SolverSummary {
         tts99_s: None,
         energy_mismatches: 0,
         variational: None,
+        saving_vs_plan_percent: None,
         backend: None,
         runs: Vec::new(),
     }

@@ -46,8 +46,9 @@ pub use evaluate::{Evaluate, Evaluation, gap_percent};
 pub use machine::this_machine;
 pub use measure::tts;
 pub use record::{
-    ComparisonReport, Execution, InstanceInfo, Machine, REPORT_FORMAT_VERSION, Reference,
-    ReferenceKind, RunRecord, Settings, SolverSummary, Status, Variational,
+    BaselineKind, BaselineResult, ComparisonReport, Execution, InstanceInfo, Machine,
+    REPORT_FORMAT_VERSION, Reference, ReferenceKind, RunRecord, Settings, SolverSummary, Status,
+    Variational,
 };
 
 use crate::control::{Progress, RunControl, derive_seed};
@@ -74,6 +75,9 @@ pub struct Target<'a> {
     pub problem: Option<String>,
     /// The value gaps are measured against; `None`: the best found by any solver (labelled).
     pub reference: Option<Reference>,
+    /// Classical baselines and the user's plan, reported beside the solvers (their gaps are
+    /// filled in by the comparison).
+    pub baselines: Vec<BaselineResult>,
 }
 
 impl<'a> Target<'a> {
@@ -87,6 +91,7 @@ impl<'a> Target<'a> {
             encoding: None,
             problem: None,
             reference: None,
+            baselines: Vec::new(),
         }
     }
 
@@ -302,13 +307,31 @@ impl Comparison {
             .clone()
             .or_else(|| best_found(&summaries, ev));
         let mut warnings = Vec::new();
+        let plan = target
+            .baselines
+            .iter()
+            .find(|b| b.kind == BaselineKind::Plan)
+            .map(|b| b.objective);
         for s in &mut summaries {
             for run in &mut s.runs {
                 measure::score_run(run, ev, reference.as_ref(), self.target_tolerance);
             }
             measure::summarise(s, ev.sense());
+            s.saving_vs_plan_percent = plan
+                .zip(s.best_objective)
+                .and_then(|(p, b)| saving_percent(ev.sense(), b, p));
             warn_about(s, reference.as_ref(), ev, &mut warnings);
         }
+        let baselines = target
+            .baselines
+            .iter()
+            .map(|b| BaselineResult {
+                gap_percent: reference
+                    .as_ref()
+                    .and_then(|r| gap_percent(ev.sense(), b.objective, r.value)),
+                ..b.clone()
+            })
+            .collect();
         Ok(ComparisonReport {
             format_version: REPORT_FORMAT_VERSION,
             version: VERSION.to_string(),
@@ -339,6 +362,7 @@ impl Comparison {
             interrupted,
             warnings,
             solvers: summaries,
+            baselines,
         })
     }
 
@@ -435,6 +459,24 @@ pub struct OneRun {
     pub lowest_sample: Vec<u8>,
     /// The raw-feasible read with the best native objective (`run.best_objective`).
     pub best_feasible_sample: Option<Vec<u8>>,
+}
+
+/// Cost saved against a plan, in percent of the plan (value gained for a maximised
+/// objective); `None` for a zero plan.
+///
+/// ```
+/// use quboflow::{Sense, compare::saving_percent};
+/// assert_eq!(saving_percent(Sense::Minimize, 90.0, 100.0), Some(10.0));
+/// assert_eq!(saving_percent(Sense::Maximize, 90.0, 100.0), Some(-10.0));
+/// ```
+pub fn saving_percent(sense: crate::Sense, value: f64, plan: f64) -> Option<f64> {
+    if plan == 0.0 || !plan.is_finite() {
+        return None;
+    }
+    Some(match sense {
+        crate::Sense::Minimize => (plan - value) / plan.abs() * 100.0,
+        crate::Sense::Maximize => (value - plan) / plan.abs() * 100.0,
+    })
 }
 
 /// The best feasible objective of all runs, as a "best found" reference.

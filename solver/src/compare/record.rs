@@ -151,6 +151,38 @@ pub struct Execution {
     pub fallback_runs: u64,
 }
 
+/// Where a baseline comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineKind {
+    /// A classical heuristic or exact method on the native problem (not a QUBO solver).
+    Classical,
+    /// The user's own current plan (a tour or routes file), priced on the instance.
+    Plan,
+}
+
+/// A classical answer on the native objective, reported beside the QUBO solvers: an OR
+/// heuristic, or the user's current plan. Never a QUBO result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineResult {
+    /// Name in reports (`nn+2opt+oropt`, `clarke-wright+ls`, `knapsack-dp`, `plan`).
+    pub name: String,
+    /// Classical method or the user's plan.
+    pub kind: BaselineKind,
+    /// Its native objective, recomputed from its solution on the instance.
+    pub objective: f64,
+    /// True when it violates no native constraint.
+    pub feasible: bool,
+    /// True when the method proves the value optimal.
+    pub optimal: bool,
+    /// Seconds it took (0 for a plan).
+    pub wall_s: f64,
+    /// Where it came from (the method's description, or the plan file).
+    pub source: String,
+    /// Gap to the report's reference, in percent (positive = worse).
+    pub gap_percent: Option<f64>,
+}
+
 /// One run of one solver, every figure recomputed from its samples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
@@ -243,6 +275,11 @@ pub struct SolverSummary {
     pub energy_mismatches: u64,
     /// Mean QAOA-style figures over the runs, for solvers that record them.
     pub variational: Option<Variational>,
+    /// Cost saved (positive) or lost (negative) by `best_objective` against the user's plan,
+    /// in percent of the plan's cost (for a maximised objective: value gained), when a plan
+    /// was given.
+    #[serde(default)]
+    pub saving_vs_plan_percent: Option<f64>,
     /// Remote execution summed over the runs (cost per run = `cost_usd / runs_completed`,
     /// the "cost per optimisation"), for solvers that record it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -275,4 +312,8 @@ pub struct ComparisonReport {
     pub warnings: Vec<String>,
     /// One entry per solver, in the order they were added.
     pub solvers: Vec<SolverSummary>,
+    /// Classical baselines and the user's plan, on the native objective (routing and packing
+    /// instances; empty otherwise).
+    #[serde(default)]
+    pub baselines: Vec<BaselineResult>,
 }

@@ -27,7 +27,7 @@ mod table;
 
 use std::path::Path;
 
-use crate::compare::{ComparisonReport, ReferenceKind, Status};
+use crate::compare::{BaselineKind, ComparisonReport, ReferenceKind, Status};
 use crate::error::{Error, Result};
 pub use html::to_html;
 use table::{aligned, columns, num, secs};
@@ -132,7 +132,49 @@ pub(crate) fn facts(r: &ComparisonReport) -> Vec<(&'static str, String)> {
         runs.push_str("; repair on (repaired results flagged, never mixed with raw ones)");
     }
     let m = &r.machine;
-    vec![
+    let mut baselines = Vec::new();
+    for b in &r.baselines {
+        let gap = b
+            .gap_percent
+            .map_or_else(String::new, |g| format!(", gap {g:+.2} %"));
+        let how = if b.feasible { "feasible" } else { "INFEASIBLE" };
+        match b.kind {
+            BaselineKind::Classical => baselines.push((
+                "baseline",
+                format!(
+                    "{}: {} {}{gap}, {how}{}, {} s ({}; classical, not a QUBO result)",
+                    b.name,
+                    i.objective_name,
+                    num(b.objective),
+                    if b.optimal { ", proven optimal" } else { "" },
+                    secs(b.wall_s),
+                    b.source
+                ),
+            )),
+            BaselineKind::Plan => {
+                let best = r
+                    .solvers
+                    .iter()
+                    .filter_map(|s| s.saving_vs_plan_percent.map(|v| (v, &s.label)))
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                let verdict = match best {
+                    Some((v, l)) if v >= 0.0 => format!("; {l} saves {v:.2} %"),
+                    Some((v, l)) => format!("; the best solver ({l}) costs {:.2} % more", -v),
+                    None => "; no solver found a feasible solution".into(),
+                };
+                baselines.push((
+                    "your plan",
+                    format!(
+                        "{} {} ({}){gap}, {how}{verdict}",
+                        i.objective_name,
+                        num(b.objective),
+                        b.source
+                    ),
+                ));
+            }
+        }
+    }
+    let mut out = vec![
         ("instance", inst),
         ("reference", reference),
         ("runs", runs),
@@ -144,7 +186,9 @@ pub(crate) fn facts(r: &ComparisonReport) -> Vec<(&'static str, String)> {
             ),
         ),
         ("version", format!("quboflow {}", r.version)),
-    ]
+    ];
+    out.splice(2..2, baselines);
+    out
 }
 
 /// Lines below the table: skipped and failed solvers, warnings, and what the columns mean.
@@ -254,7 +298,8 @@ pub fn to_csv(r: &ComparisonReport) -> String {
                   raw_feasible_fraction,repaired_best_objective,best_energy,mean_energy,hits,\
                   runs,success_probability,mean_wall_s,time_to_target_s,tts99_s,\
                   energy_mismatches,p,expectation,approximation_ratio,probability_of_best,\
-                  base_seed,version,backend,jobs,circuits,shots,queue_s,execution_s,cost_usd";
+                  base_seed,version,backend,jobs,circuits,shots,queue_s,execution_s,cost_usd,\
+                  saving_vs_plan_percent";
     let mut out = format!("{header}\n");
     for s in &r.solvers {
         let v = s.variational.as_ref();
@@ -300,6 +345,7 @@ pub fn to_csv(r: &ComparisonReport) -> String {
             b(|x| x.queue_s),
             b(|x| x.execution_s),
             b(|x| x.cost_usd),
+            f(s.saving_vs_plan_percent),
         ];
         out.push_str(&cells.join(","));
         out.push('\n');

@@ -80,6 +80,11 @@ pub(crate) fn columns(r: &ComparisonReport, full: bool) -> Vec<Column> {
     });
     col("gap %", true, &|x| opt(x.gap_percent, pct));
     col("mean gap %", true, &|x| opt(x.mean_gap_percent, pct));
+    if s.iter().any(|x| x.saving_vs_plan_percent.is_some()) {
+        col("saved vs plan %", true, &|x| {
+            opt(x.saving_vs_plan_percent, pct)
+        });
+    }
     col("feasible %", true, &|x| {
         opt(x.raw_feasible_fraction, |f| format!("{:.1}", 100.0 * f))
     });
