@@ -10,7 +10,7 @@ use quboflow::report::ReportFormat;
 use quboflow_runtime::SolverKind;
 
 use crate::errors::{IntoPy, model_error};
-use crate::problem::NativeEncoded;
+use crate::problem::{NativeEncoded, NativeInstance};
 use crate::run::{Latest, interruptible, params};
 
 /// Passes each run's progress to the waiting thread, labelled with solver and run.
@@ -65,7 +65,7 @@ impl Observer for Watch {
 /// each with seeds derived from `seed`; returns the report as JSON.
 #[pyfunction]
 #[pyo3(signature = (target, solvers, repeats=5, seed=None, time_limit=None, repair=false,
-                    reference=None, name=None, progress=None))]
+                    reference=None, name=None, progress=None, instance=None, baseline=None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn compare(
     py: Python<'_>,
@@ -78,6 +78,8 @@ pub(crate) fn compare(
     reference: Option<String>,
     name: Option<String>,
     progress: Option<Py<PyAny>>,
+    instance: Option<PyRef<'_, NativeInstance>>,
+    baseline: Option<std::path::PathBuf>,
 ) -> PyResult<String> {
     if solvers.is_empty() {
         return Err(model_error("solvers: give at least one solver"));
@@ -93,6 +95,18 @@ pub(crate) fn compare(
     let reference = enc
         .choose_reference(reference.as_deref(), "reference")
         .py_err()?;
+    // Routing and packing instances get their classical baseline, and the user's plan.
+    let baselines = match (&instance, &baseline) {
+        (Some(i), plan) => {
+            quboflow_problems::comparison_baselines(&i.inner, plan.as_deref()).py_err()?
+        }
+        (None, Some(_)) => {
+            return Err(model_error(
+                "baseline: a plan can be priced on a TSP or CVRP problem (or its file), not on this model",
+            ));
+        }
+        (None, None) => Vec::new(),
+    };
     let abort = Arc::new(AtomicBool::new(false));
     let latest = Arc::new(Latest::default());
     let mut cmp = Comparison::new()
@@ -119,6 +133,7 @@ pub(crate) fn compare(
     let report = interruptible(py, &abort, &latest, progress.as_ref(), || {
         let mut t = enc.target();
         t.reference = reference;
+        t.baselines = baselines;
         if let Some(n) = name {
             t.name = n;
         }

@@ -81,3 +81,20 @@ def test_models_and_references():
         qf.compare(q, [("sa", {"seed": 3})])
     with pytest.raises(ModelError, match="repair"):
         qf.compare(q, ["sa"], repair=True)
+
+
+def test_routing_reports_carry_the_classical_baseline_and_the_plan(testdata, tmp_path) -> None:
+    plan = tmp_path / "plan.tour"
+    plan.write_text("TOUR_SECTION\n1\n3\n2\n4\n5\n-1\nEOF\n")
+    tsp = qf.Tsp.from_tsplib(testdata / "burma14_first5.tsp")
+    report = qf.compare(tsp, ["exact"], repeats=1, seed=2, baseline=plan)
+    names = [(b["name"], b["kind"]) for b in report.data["baselines"]]
+    assert names == [("nn+2opt+oropt", "classical"), ("plan", "plan")]
+    plan_cost = report.data["baselines"][1]["objective"]
+    df = report.to_pandas()
+    assert df["saving_vs_plan_percent"].iloc[0] == pytest.approx((plan_cost - 2321.0) / plan_cost * 100.0)
+    # A file path gets the baseline too; a model has none, and refuses a plan.
+    assert qf.compare(str(testdata / "burma14_first5.tsp"), ["sa"], repeats=1, seed=1).data["baselines"][0]["objective"] == 2321.0
+    assert qf.compare(testdata / "petersen.gset", ["sa"], repeats=1, seed=1).data["baselines"] == []
+    with pytest.raises(qf.exceptions.ModelError, match="plan"):
+        qf.compare(testdata / "petersen.gset", ["sa"], repeats=1, seed=1, baseline=plan)

@@ -74,12 +74,15 @@ class Report:
     def to_pandas(self) -> Any:
         """One row per solver: best native objective, gaps, feasible %, energies, hits,
         time per run, time-to-target, TTS99, and for QAOA p, ⟨C⟩, approximation ratio and
-        P(best)."""
+        P(best); ``saving_vs_plan_percent`` when a plan was given. The classical baselines are
+        in ``data["baselines"]``."""
         import pandas as pd
 
         rows = []
         remote = any(s.get("backend") for s in self.data["solvers"])
+        plan = any(s.get("saving_vs_plan_percent") is not None for s in self.data["solvers"])
         columns = [c for c, _ in COLUMNS] + ([c for c, _ in BACKEND_COLUMNS] + ["cost_per_run_usd"] if remote else [])
+        columns += ["saving_vs_plan_percent"] if plan else []
         for s in self.data["solvers"]:
             row: dict[str, Any] = {}
             var = s.get("variational") or {}
@@ -89,6 +92,8 @@ class Report:
                     row[bcol] = b.get(bkey)
                 runs = s.get("runs_completed") or 0
                 row["cost_per_run_usd"] = b["cost_usd"] / runs if b and runs else None
+            if plan:
+                row["saving_vs_plan_percent"] = s.get("saving_vs_plan_percent")
             for col, key in COLUMNS:
                 if key is not None:
                     row[col] = s.get(key)
@@ -189,6 +194,23 @@ def _solver_spec(entry: Any, model: Any) -> tuple[str, str, str]:
     return (label or sampler._solver, sampler._solver, json.dumps(payload))
 
 
+def _instance_of(problem: Any) -> Any:
+    """The native instance behind a problem or an instance file, for the classical baseline
+    (None for models and files that hold a QUBO)."""
+    from ._problems import Problem
+    from .exceptions import QuboflowError
+
+    if isinstance(problem, Problem):
+        native = getattr(problem, "_native", None)
+        return native if isinstance(native, _native.NativeInstance) else None
+    if isinstance(problem, (str, os.PathLike)):
+        try:
+            return _native.NativeInstance.read(os.fspath(problem), None)
+        except (QuboflowError, OSError, ValueError):
+            return None
+    return None
+
+
 def compare(
     problem: Any,
     solvers: Sequence[Any] = ("sa", "tabu", "pt"),
@@ -200,6 +222,7 @@ def compare(
     reference: str | float | None = None,
     name: str | None = None,
     progress: Any = False,
+    baseline: str | os.PathLike[str] | None = None,
 ) -> Report:
     """Runs several solvers on one instance and reports them side by side — the library
     call behind ``quboflow compare``, so the same instance, solvers and seed give the same
@@ -220,8 +243,13 @@ def compare(
             Default: the known value when the data tables have one, else the best found.
         name: instance name in the report. Default the problem's.
         progress: True for a bar, or a callable ``f(done, total, best_energy)``.
+        baseline: your current plan, a TSPLIB tour or CVRPLIB ``.sol`` file: the report
+            states each solver's cost saved against it (``saving_vs_plan_percent``). Routing
+            and packing problems always get their classical baseline (``Report.data
+            ["baselines"]``). Default none.
     """
     enc = as_encoded(problem)
+    instance = _instance_of(problem)
     specs = [_solver_spec(s, enc.qubo) for s in solvers]
     if isinstance(reference, bool) or not isinstance(reference, (str, int, float, type(None))):
         raise ModelError(
@@ -234,7 +262,8 @@ def compare(
     try:
         out = _native.compare(
             enc._native, specs, int(repeats), _seed(seed), _time_limit(time_limit),
-            bool(repair), ref, name or enc.name, bar.callback(),
+            bool(repair), ref, name or enc.name, bar.callback(), instance,
+            None if baseline is None else os.fspath(baseline),
         )
     finally:
         bar.close()

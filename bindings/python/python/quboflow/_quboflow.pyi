@@ -172,6 +172,8 @@ def compare(
     reference: str | None = None,
     name: str | None = None,
     progress: _ProgressCallback | None = None,
+    instance: NativeInstance | None = None,
+    baseline: str | os.PathLike[str] | None = None,
 ) -> str:
     """Runs a comparison; returns the report as JSON."""
 
