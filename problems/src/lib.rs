@@ -64,7 +64,7 @@ pub mod readers;
 pub mod reference;
 pub mod solution;
 
-pub use baselines::{Baseline, baseline, comparison_baselines};
+pub use baselines::{Baseline, COMPARISON_BASELINE_LIMIT, baseline, comparison_baselines};
 pub use choice::{Encoding, Penalty};
 pub use encodings::{Encoded, EnergyMeaning};
 pub use error::{Error, Result};

@@ -46,7 +46,7 @@ fn improved(c: &Cvrp, mut r: Vec<Vec<usize>>, deadline: Option<Instant>) -> Vec<
             changed |= two_opt_route(c, route);
         }
         changed |= relocate(c, &mut r);
-        changed |= swap(c, &mut r);
+        changed |= swap(c, &mut r, &late);
         if let Some(k) = c.vehicles
             && r.len() > k
         {
@@ -220,9 +220,12 @@ fn relocate(c: &Cvrp, routes: &mut [Vec<usize>]) -> bool {
 
 /// Exchanges two customers of different routes, each put at its cheapest place in the
 /// other, when that shortens the total.
-fn swap(c: &Cvrp, routes: &mut [Vec<usize>]) -> bool {
+fn swap(c: &Cvrp, routes: &mut [Vec<usize>], late: &dyn Fn() -> bool) -> bool {
     let mut changed = false;
     for r1 in 0..routes.len() {
+        if late() {
+            return changed;
+        }
         for r2 in r1 + 1..routes.len() {
             let mut i = 0;
             while i < routes[r1].len() {

@@ -6,6 +6,9 @@ use crate::readers::knapsack::Knapsack;
 /// Most DP cells (items × (capacity + 1)) the exact method fills: 2·10⁸ bits, 25 MB.
 pub(crate) const MAX_DP_CELLS: u64 = 200_000_000;
 
+/// Largest capacity the exact method takes: its value row holds capacity + 1 floats (80 MB).
+pub(crate) const MAX_DP_CAPACITY: u64 = 10_000_000;
+
 /// The chosen items and whether the selection is proven optimal (dynamic programming).
 pub(crate) fn select(k: &Knapsack) -> (Vec<usize>, bool) {
     let integral = k
@@ -15,7 +18,7 @@ pub(crate) fn select(k: &Knapsack) -> (Vec<usize>, bool) {
         .all(|w| w.fract() == 0.0);
     let n = k.values.len() as u64;
     let cap = k.capacity as u64;
-    if integral && n.saturating_mul(cap + 1) <= MAX_DP_CELLS {
+    if integral && cap <= MAX_DP_CAPACITY && n.saturating_mul(cap + 1) <= MAX_DP_CELLS {
         (dp(k), true)
     } else {
         (greedy(k), false)
