@@ -89,7 +89,7 @@ pub(crate) struct SolverParams {
     #[arg(long, value_name = "N")]
     pub(crate) max_num_vars: Option<usize>,
 
-    /// [sa, tabu] Move set: auto (constraint-preserving on models that carry constraints —
+    /// [sa, pt, tabu] Move set: auto (constraint-preserving on models that carry constraints —
     /// encoded instances — single flips otherwise), single-flip, or constrained.
     #[arg(long, value_name = "MOVES")]
     pub(crate) moves: Option<String>,

@@ -99,7 +99,7 @@ pub const PARAMETERS: &[ParamSpec] = &[
     },
     ParamSpec {
         name: "moves",
-        solvers: &[Sa, Tb],
+        solvers: &[Sa, Pt, Tb],
         help: "auto (constraint-preserving when the model carries constraints), single-flip or constrained",
     },
     ParamSpec {
@@ -447,6 +447,7 @@ pub fn build(kind: SolverKind, params: &Params) -> Result<Box<dyn Solver>> {
                 num_sweeps: r.usize("num_sweeps")?.unwrap_or(d.num_sweeps),
                 beta_range: r.pair("beta_range")?,
                 initial_states: r.states("initial_states")?,
+                moves: r.parsed::<Moves>("moves")?.unwrap_or_default(),
             })
         }
         SolverKind::Qaoa => Box::new(qaoa(&r)?),

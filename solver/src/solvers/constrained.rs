@@ -91,6 +91,95 @@ pub(crate) fn anneal_read(
     (best_x, proposals, None)
 }
 
+/// One parallel-tempering read over constraint-preserving moves: a walker per β of `betas`
+/// (hot to cold), each sweep `n` proposals per walker, then exchanges between neighbouring
+/// temperatures (even pairs after even sweeps) with probability
+/// `min(1, exp((β_k − β_{k+1})(E_k − E_{k+1})))`. Walkers sweep in parallel, each with its
+/// own generator, and the exchanges draw from `exchange`, so the result does not depend on
+/// the thread count. Returns the best state any walker saw.
+pub(crate) fn temper_read(
+    space: &MoveSpace<'_>,
+    starts: Vec<Vec<u8>>,
+    betas: &[f64],
+    num_sweeps: usize,
+    rngs: Vec<Xoshiro256PlusPlus>,
+    exchange: &mut Xoshiro256PlusPlus,
+    clock: &RunClock,
+) -> (Vec<u8>, u64, Option<Termination>) {
+    use rayon::prelude::*;
+    let r = betas.len();
+    let n = starts.first().map_or(0, Vec::len);
+    // (walker, its generator, best energy, best state)
+    let mut walkers: Vec<(Walker<'_, '_>, Xoshiro256PlusPlus, f64, Vec<u8>)> = starts
+        .into_iter()
+        .zip(rngs)
+        .map(|(x, rng)| {
+            let w = Walker::new(space, x);
+            let (e, b) = (w.energy, w.x.clone());
+            (w, rng, e, b)
+        })
+        .collect();
+    let mut walker_at: Vec<usize> = (0..r).collect();
+    let mut temp_of: Vec<usize> = (0..r).collect();
+    let mut proposals = 0u64;
+    let mut stop = None;
+    for sweep in 0..num_sweeps {
+        walkers
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(k, (w, rng, best, best_x))| {
+                let beta = betas[temp_of[k]];
+                let mut mv = Move::default();
+                for _ in 0..n {
+                    if !w.random_move(rng, &mut mv) {
+                        continue;
+                    }
+                    let d = w.delta(&mv);
+                    let accept = d <= 0.0 || {
+                        let u: f64 = rng.random();
+                        u < (-beta * d).exp()
+                    };
+                    if accept {
+                        w.apply(&mv);
+                        if w.energy < *best {
+                            *best = w.energy;
+                            best_x.clone_from(&w.x);
+                        }
+                    }
+                }
+                // Sweeps are short: resynchronise the fields once a sweep bound is passed.
+                if (sweep as u64 + 1) * n as u64 % RESYNC_EVERY < n as u64 {
+                    w.resync();
+                }
+            });
+        proposals += (n * r) as u64;
+        for t in (sweep % 2..r.saturating_sub(1)).step_by(2) {
+            let (a, b) = (walker_at[t], walker_at[t + 1]);
+            let arg = (betas[t] - betas[t + 1]) * (walkers[a].0.energy - walkers[b].0.energy);
+            let u: f64 = exchange.random();
+            if arg >= 0.0 || u < arg.exp() {
+                walker_at.swap(t, t + 1);
+                temp_of[a] = t + 1;
+                temp_of[b] = t;
+            }
+        }
+        if let Some(why) = clock.should_stop() {
+            stop = Some(why);
+            break;
+        }
+    }
+    let best = walkers
+        .into_iter()
+        .map(|(_, _, e, x)| (e, x))
+        .fold(None, |acc: Option<(f64, Vec<u8>)>, (e, x)| match acc {
+            Some((b, bx)) if b <= e => Some((b, bx)),
+            _ => Some((e, x)),
+        })
+        .map(|(_, x)| x)
+        .unwrap_or_default();
+    (best, proposals, stop)
+}
+
 /// Settings of one constrained tabu read.
 pub(crate) struct TabuSettings {
     pub(crate) tenure: usize,

@@ -7,7 +7,11 @@ use serde_json::json;
 
 use super::anneal::{Acceptance, Lanes};
 use super::common::{Finisher, UnitOutcome, read_rng, run_units, start_state};
+use super::constrained::{move_beta_range, temper_read};
+use super::move_set::Moves;
+use super::moves::MoveSpace;
 use super::schedule::{BetaScheduleType, beta_schedule, check_beta_range, default_beta_range};
+use crate::constraints::Constraints;
 use crate::control::{RunClock, RunControl, derive_seed};
 use crate::error::{Error, Result};
 use crate::qubo::Qubo;
@@ -51,6 +55,12 @@ pub struct ParallelTempering {
     /// Start states (0/1 per variable) for the walkers of the first read, in temperature
     /// order; the rest start at random.
     pub initial_states: Option<Vec<Vec<u8>>>,
+    /// Move set. Default [`Moves::Auto`]: on a model that carries constraints (an encoded
+    /// instance) every walker moves by constraint-preserving moves, as
+    /// [`crate::solvers::SimulatedAnnealing::moves`] describes, so it never leaves the
+    /// feasible states, and the ladder spans the moves' energy changes; single flips
+    /// otherwise.
+    pub moves: Moves,
 }
 
 impl Default for ParallelTempering {
@@ -61,6 +71,7 @@ impl Default for ParallelTempering {
             num_sweeps: 1000,
             beta_range: None,
             initial_states: None,
+            moves: Moves::Auto,
         }
     }
 }
@@ -190,14 +201,18 @@ impl Solver for ParallelTempering {
             "num_sweeps": self.num_sweeps,
             "beta_range": self.beta_range,
             "initial_states": self.initial_states.as_ref().map(Vec::len),
+            "moves": self.moves.name(),
         })
     }
 
     fn sample(&self, qubo: &Qubo, ctl: &RunControl) -> Result<SampleSet> {
         let mut fin = Finisher::new();
         let betas = self.check(qubo)?;
-        let acceptance = Acceptance::for_model(qubo);
         let seed = ctl.resolve_seed();
+        if let Some(c) = self.moves.resolve(qubo)? {
+            return self.sample_constrained(qubo, c, seed, ctl, fin);
+        }
+        let acceptance = Acceptance::for_model(qubo);
         let clock = ctl.start(self.num_reads as u64);
         fin.sampling();
         let (tally, proposals, stop) = run_units(self.num_reads, &clock, |read| {
@@ -206,7 +221,66 @@ impl Solver for ParallelTempering {
         let mut info = Info::new(self.name(), self.params(), seed);
         info.params["beta_range"] = json!([betas[0], betas[betas.len() - 1]]);
         info.params["betas"] = json!(betas);
+        info.params["moves"] = json!("single-flip");
         info.counters.insert("spin_flip_attempts".into(), proposals);
+        fin.complete(qubo, tally, info, stop, &clock)
+    }
+}
+
+impl ParallelTempering {
+    /// Tempering over constraint-preserving moves (see [`ParallelTempering::moves`]).
+    fn sample_constrained(
+        &self,
+        qubo: &Qubo,
+        constraints: &Constraints,
+        seed: u64,
+        ctl: &RunControl,
+        mut fin: Finisher,
+    ) -> Result<SampleSet> {
+        let space = MoveSpace::new(qubo, constraints)?;
+        let range = self
+            .beta_range
+            .unwrap_or_else(|| move_beta_range(&space, seed));
+        check_beta_range(range, BetaScheduleType::Geometric)?;
+        let betas = beta_schedule(BetaScheduleType::Geometric, range, self.num_replicas);
+        let clock = ctl.start(self.num_reads as u64);
+        fin.sampling();
+        let (tally, proposals, stop) = run_units(self.num_reads, &clock, |read| -> UnitOutcome {
+            let read_seed = derive_seed(seed, read as u64);
+            let initial = if read == 0 {
+                self.initial_states.as_deref()
+            } else {
+                None
+            };
+            let mut rngs: Vec<Xoshiro256PlusPlus> = (0..betas.len())
+                .map(|k| read_rng(read_seed, k as u64))
+                .collect();
+            let starts: Vec<Vec<u8>> = rngs
+                .iter_mut()
+                .enumerate()
+                .map(|(k, rng)| match initial.and_then(|s| s.get(k)) {
+                    Some(s) => space.make_feasible(s, rng),
+                    None => space.random_state(rng),
+                })
+                .collect();
+            let mut exchange = Xoshiro256PlusPlus::seed_from_u64(derive_seed(read_seed, u64::MAX));
+            let (x, p, stop) = temper_read(
+                &space,
+                starts,
+                &betas,
+                self.num_sweeps,
+                rngs,
+                &mut exchange,
+                &clock,
+            );
+            clock.advance(1, Some(qubo.energy(&x)));
+            (vec![x], p, stop)
+        });
+        let mut info = Info::new(self.name(), self.params(), seed);
+        info.params["beta_range"] = json!([betas[0], betas[betas.len() - 1]]);
+        info.params["betas"] = json!(betas);
+        info.params["moves"] = json!("constraint-preserving");
+        info.counters.insert("move_proposals".into(), proposals);
         fin.complete(qubo, tally, info, stop, &clock)
     }
 }

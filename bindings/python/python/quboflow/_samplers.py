@@ -314,6 +314,8 @@ class ParallelTemperingSampler(Sampler):
         num_replicas (int): temperatures. Default 32.
         num_sweeps (int): sweeps per run. Default 1000.
         beta_range (tuple[float, float]): (hot, cold). Default from the model.
+        moves (str): "auto" (default; constraint-preserving when the model carries
+            constraints), "single-flip" or "constrained".
         initial_states, initial_states_generator: as :class:`SimulatedAnnealingSampler`.
     """
 
@@ -323,6 +325,7 @@ class ParallelTemperingSampler(Sampler):
         "num_replicas": "num_replicas",
         "num_sweeps": "num_sweeps",
         "beta_range": "beta_range",
+        "moves": "moves",
         "initial_states": None,
         "initial_states_generator": None,
     }
