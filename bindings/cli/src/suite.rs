@@ -188,7 +188,7 @@ fn run_suite(a: &RunArgs, quiet: bool) -> anyhow::Result<()> {
     }
     let suite = Suite::load(&a.suite)?;
     let runs: Vec<_> = match a.shard {
-        Some((k, n)) => suite.shard(k, n),
+        Some((k, n)) => suite.shard(k, n).map_err(anyhow::Error::msg)?,
         None => suite.runs.iter().collect(),
     };
     let results = a
@@ -255,7 +255,7 @@ fn run_suite(a: &RunArgs, quiet: bool) -> anyhow::Result<()> {
 fn list(a: &ListArgs) -> anyhow::Result<()> {
     let suite = Suite::load(&a.suite)?;
     let runs: Vec<_> = match a.shard {
-        Some((k, n)) => suite.shard(k, n),
+        Some((k, n)) => suite.shard(k, n).map_err(anyhow::Error::msg)?,
         None => suite.runs.iter().collect(),
     };
     for r in runs {

@@ -64,6 +64,7 @@ fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(suite::suite_run, m)?)?;
     m.add_function(wrap_pyfunction!(suite::suite_append, m)?)?;
     m.add_function(wrap_pyfunction!(suite::suite_read, m)?)?;
+    m.add_function(wrap_pyfunction!(suite::suite_rows, m)?)?;
     m.add_function(wrap_pyfunction!(suite::suite_report, m)?)?;
     m.add_function(wrap_pyfunction!(parameters, m)?)?;
     m.add_function(wrap_pyfunction!(encodings, m)?)?;

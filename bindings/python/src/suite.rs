@@ -42,7 +42,7 @@ pub(crate) fn suite_expand(
         .detach(|| Suite::load(&path))
         .map_err(|e| suite_error(&e))?;
     let runs: Vec<&RunSpec> = match shard {
-        Some((k, n)) => s.shard(k, n),
+        Some((k, n)) => s.shard(k, n).map_err(model_error)?,
         None => s.runs.iter().collect(),
     };
     let specs = runs
@@ -100,6 +100,20 @@ pub(crate) fn suite_append(py: Python<'_>, path: PathBuf, records: Vec<String>) 
         Ok(())
     })
     .map_err(|e| suite_error(&e))
+}
+
+/// The flat row (JSON) of each record (JSON): what `run_suite`'s DataFrame shows, gap, hit
+/// and saving computed by the library.
+#[pyfunction]
+pub(crate) fn suite_rows(records: Vec<String>) -> PyResult<Vec<String>> {
+    records
+        .iter()
+        .map(|r| {
+            let rec: suite::Record = serde_json::from_str(r)
+                .map_err(|e| model_error(format!("not a suite record: {e}")))?;
+            Ok(rec.row().to_string())
+        })
+        .collect()
 }
 
 /// `[record JSON]` of results files, merged on run id.

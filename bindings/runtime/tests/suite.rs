@@ -166,12 +166,12 @@ fn shards_cover_every_run_once() {
     let s = parse(ALL_SOLVERS).unwrap();
     for n in 1..=5 {
         let mut seen: Vec<usize> = (1..=n)
-            .flat_map(|k| s.shard(k, n))
+            .flat_map(|k| s.shard(k, n).unwrap())
             .map(|r| r.index)
             .collect();
         seen.sort();
         assert_eq!(seen, (0..s.runs.len()).collect::<Vec<_>>(), "{n} shards");
-        let sizes: Vec<usize> = (1..=n).map(|k| s.shard(k, n).len()).collect();
+        let sizes: Vec<usize> = (1..=n).map(|k| s.shard(k, n).unwrap().len()).collect();
         assert!(
             sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1,
             "balanced: {sizes:?}"

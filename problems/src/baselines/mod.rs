@@ -20,6 +20,8 @@ use crate::solution::Solution;
 pub struct Baseline {
     /// Short name in reports (`nn+2opt+oropt`, `clarke-wright+ls`, `knapsack-dp`, …).
     pub name: String,
+    /// What the method does, in a few words.
+    pub method: String,
     /// The solution in native terms.
     pub solution: Solution,
     /// Its native objective: tour length, total route distance, packed value.
@@ -48,12 +50,14 @@ pub struct Baseline {
 pub fn baseline(instance: &Instance, time_limit: Option<Duration>) -> Baseline {
     let t0 = Instant::now();
     let deadline = time_limit.and_then(|d| t0.checked_add(d));
-    let (name, solution, objective, violations, optimal) = match instance {
+    let (name, method, solution, objective, violations, optimal) = match instance {
         Instance::Tsp(t) => {
             let tour = tsp::tour(t, deadline);
             let len = t.tour_length(&tour);
+            let method = "nearest neighbour, then 2-opt and Or-opt to a local optimum";
             (
                 "nn+2opt+oropt",
+                method,
                 Solution::Tour(tour),
                 len,
                 Vec::new(),
@@ -64,8 +68,10 @@ pub fn baseline(instance: &Instance, time_limit: Option<Duration>) -> Baseline {
             let routes = cvrp::routes(c, deadline);
             let cost = c.cost(&routes);
             let bad = c.violations(&routes);
+            let method = "Clarke-Wright savings (9 shapes), then relocate, swap and 2-opt";
             (
                 "clarke-wright+ls",
+                method,
                 Solution::Routes(routes),
                 cost,
                 bad,
@@ -75,16 +81,27 @@ pub fn baseline(instance: &Instance, time_limit: Option<Duration>) -> Baseline {
         Instance::Knapsack(k) => {
             let (items, proven) = knapsack::select(k);
             let value = items.iter().map(|&i| k.values[i]).sum();
-            let name = if proven {
-                "knapsack-dp"
+            let (name, method) = if proven {
+                ("knapsack-dp", "dynamic programming over capacities (exact)")
             } else {
-                "greedy+swaps"
+                (
+                    "greedy+swaps",
+                    "greedy by value density, then one-for-one swaps",
+                )
             };
-            (name, Solution::Items(items), value, Vec::new(), proven)
+            (
+                name,
+                method,
+                Solution::Items(items),
+                value,
+                Vec::new(),
+                proven,
+            )
         }
     };
     Baseline {
         name: name.to_string(),
+        method: method.to_string(),
         solution,
         objective,
         feasible: violations.is_empty(),
@@ -104,15 +121,7 @@ impl Baseline {
             feasible: self.feasible,
             optimal: self.optimal,
             wall_s: self.wall_s,
-            source: match self.name.as_str() {
-                "nn+2opt+oropt" => "nearest neighbour, then 2-opt and Or-opt to a local optimum",
-                "clarke-wright+ls" => {
-                    "Clarke-Wright savings (9 shapes), then relocate, swap and 2-opt"
-                }
-                "knapsack-dp" => "dynamic programming over capacities (exact)",
-                _ => "greedy by value density, then one-for-one swaps",
-            }
-            .to_string(),
+            source: self.method.clone(),
             gap_percent: None,
         }
     }

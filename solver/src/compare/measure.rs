@@ -83,8 +83,15 @@ fn variational(extra: &serde_json::Value) -> Option<Variational> {
     })
 }
 
-/// True when `value` reaches `reference` within the relative tolerance (or beats it).
-pub(crate) fn reaches(sense: Sense, value: f64, reference: f64, tol: f64) -> bool {
+/// True when `value` reaches `reference` within the relative tolerance `tol` (or beats it);
+/// the slack is `tol · max(|reference|, 1)`.
+///
+/// ```
+/// use quboflow::{Sense, compare::reaches};
+/// assert!(reaches(Sense::Minimize, 100.0, 100.0 + 1e-12, 1e-9));
+/// assert!(!reaches(Sense::Maximize, 99.0, 100.0, 1e-9));
+/// ```
+pub fn reaches(sense: Sense, value: f64, reference: f64, tol: f64) -> bool {
     let slack = tol * reference.abs().max(1.0);
     match sense {
         Sense::Minimize => value <= reference + slack,

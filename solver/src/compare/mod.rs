@@ -44,7 +44,7 @@ use std::time::{Duration, Instant};
 pub use assess::{Assessment, BestFeasible, assess};
 pub use evaluate::{Evaluate, Evaluation, gap_percent};
 pub use machine::this_machine;
-pub use measure::tts;
+pub use measure::{reaches, tts};
 pub use record::{
     BaselineKind, BaselineResult, ComparisonReport, Execution, InstanceInfo, Machine,
     REPORT_FORMAT_VERSION, Reference, ReferenceKind, RunRecord, Settings, SolverSummary, Status,

@@ -55,66 +55,12 @@ def _run_one(spec: str) -> str:
     return _native.suite_run(spec)
 
 
-def _gap(sense: str, value: float, ref: float) -> float | None:
-    if ref == 0:
-        return 0.0 if value == 0 else None
-    g = (value - ref) / abs(ref) * 100.0
-    return g if sense == "minimize" else -g
-
-
-def _row(record: dict[str, Any]) -> dict[str, Any]:
-    run = record["run"]
-    res = record.get("result") or {}
-    inst = record["instance"]
-    ref = record.get("reference") or {}
-    obj = res.get("best_objective")
-    sense = inst["sense"]
-    gap = _gap(sense, obj, ref["value"]) if obj is not None and ref else None
-    baseline = run["instance"].get("baseline")
-    saving = None
-    if obj is not None and baseline:
-        saving = ((baseline - obj) if sense == "minimize" else (obj - baseline)) / abs(baseline) * 100.0
-    execution = record.get("execution") or {}
-    prov = record["provenance"]
-    return {
-        "run_id": record["run_id"],
-        "index": run["index"],
-        "suite": run["suite"],
-        "instance": inst["name"],
-        "instance_key": run["instance"]["key"],
-        "problem": inst["problem"],
-        "solver": run["solver"],
-        "label": run["label"],
-        "repeat": run["repeat"],
-        "seed": run["seed"],
-        "status": record["status"],
-        "termination": res.get("termination"),
-        "best_energy": res.get("best_energy"),
-        "mean_energy": res.get("mean_energy"),
-        "best_objective": obj,
-        "feasible_fraction": res.get("feasible_fraction"),
-        "reference": ref.get("value"),
-        "reference_kind": ref.get("kind"),
-        "gap_percent": gap,
-        "hit": None if gap is None else bool(gap <= 1e-7),
-        "baseline": baseline,
-        "saving_percent": saving,
-        "wall_s": record["timing"]["wall_s"],
-        "time_to_target_s": record["timing"].get("time_to_target_s"),
-        "cost_usd": execution.get("cost_usd"),
-        "reproducible": record["reproducible"],
-        "result_sha256": record["result_sha256"],
-        "version": prov["version"],
-        "git_commit": prov["git_commit"],
-        "hostname": prov["hostname"],
-        "reason": record.get("reason"),
-    }
-
-
-def _frame(records: Iterable[dict[str, Any]]) -> Any:
+def _frame(records: Iterable[str]) -> Any:
+    """The DataFrame of record lines (JSON), one row each (built by the library), in suite
+    order."""
     import pandas as pd
 
-    rows = sorted((_row(r) for r in records), key=lambda r: r["index"])
+    rows = sorted((json.loads(r) for r in _native.suite_rows(list(records))), key=lambda r: r["index"])
     return pd.DataFrame(rows, columns=list(SUITE_COLUMNS))
 
 
@@ -166,7 +112,7 @@ def run_suite(
             p["threads"] = int(threads)
         elif p.get("threads") is None and executor is not None:
             p["threads"] = 1
-    done: dict[str, dict[str, Any]] = {}
+    done: dict[str, str] = {}
     if results is not None:
         path = os.fspath(results)
         if os.path.exists(path) and os.path.getsize(path) > 0:
@@ -177,9 +123,9 @@ def run_suite(
                 )
             wanted = {p["run_id"] for p in parsed}
             for line in _native.suite_read([path]):
-                r = json.loads(line)
-                if r["run_id"] in wanted:
-                    done[r["run_id"]] = r
+                run_id = json.loads(line)["run_id"]
+                if run_id in wanted:
+                    done[run_id] = line
     todo = [p for p in parsed if p["run_id"] not in done]
     bar = Progress(progress, "suite")
     cb = bar.callback()
@@ -189,7 +135,7 @@ def run_suite(
     def arrived(line: str, k: int) -> None:
         if results is not None:
             _native.suite_append(os.fspath(results), [line])
-        records.append(json.loads(line))
+        records.append(line)
         if cb is not None:
             cb(k, total, None, "suite")
 
@@ -215,7 +161,7 @@ def read_results(results: str | os.PathLike[str] | Sequence[str | os.PathLike[st
     """Results files (one path or several, e.g. every shard's) merged into the DataFrame
     ``run_suite`` returns; records repeated across files count once."""
     paths = [os.fspath(results)] if isinstance(results, (str, os.PathLike)) else [os.fspath(p) for p in results]
-    return _frame(json.loads(line) for line in _native.suite_read(paths))
+    return _frame(_native.suite_read(paths))
 
 
 def report_suite(

@@ -7,17 +7,14 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use quboflow::Sense;
-use quboflow::compare::{Reference, ReferenceKind, gap_percent};
+use quboflow::compare::{Reference, ReferenceKind, reaches, saving_percent};
 
 use super::canonical::sha256_hex;
-use super::record::{Record, RunStatus};
+use super::record::{HIT_TOLERANCE, Record, RunStatus, gap_to};
 use super::store::Records;
 
 /// Version of the serialised [`SuiteReport`] layout.
 pub const SUITE_REPORT_VERSION: u32 = 1;
-
-/// Relative tolerance for "reached the reference" (as in `compare`).
-const HIT_TOLERANCE: f64 = 1e-9;
 
 /// The τ grid of the performance profiles, in percent above the best solver's value.
 pub const PROFILE_TAUS: [f64; 11] = [0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
@@ -181,22 +178,6 @@ fn better(sense: Sense, a: f64, b: f64) -> bool {
     }
 }
 
-/// Gap to a reference in percent, 0 when equal to a zero reference, `None` otherwise at 0.
-fn gap(sense: Sense, value: f64, reference: f64) -> Option<f64> {
-    if reference == 0.0 {
-        return (value == 0.0).then_some(0.0);
-    }
-    gap_percent(sense, value, reference)
-}
-
-fn hit(sense: Sense, value: f64, reference: f64) -> bool {
-    let slack = HIT_TOLERANCE * reference.abs().max(1.0);
-    match sense {
-        Sense::Minimize => value <= reference + slack,
-        Sense::Maximize => value >= reference - slack,
-    }
-}
-
 /// Builds the report. Fast: one pass over the records, then per-instance work.
 pub fn aggregate(records: &Records) -> SuiteReport {
     let (_, manifest_sha256) = manifest(records);
@@ -342,14 +323,14 @@ fn cell(
     let gaps: Vec<f64> = match reference {
         Some(r) => objectives
             .iter()
-            .filter_map(|&o| gap(sense, o, r.value))
+            .filter_map(|&o| gap_to(sense, o, r.value))
             .collect(),
         None => Vec::new(),
     };
     let hits = match reference {
         Some(r) => objectives
             .iter()
-            .filter(|&&o| hit(sense, o, r.value))
+            .filter(|&&o| reaches(sense, o, r.value, HIT_TOLERANCE))
             .count(),
         None => 0,
     };
@@ -357,11 +338,12 @@ fn cell(
         .iter()
         .filter_map(|r| r.execution.as_ref().map(|e| e.cost_usd))
         .collect();
-    let saving = baseline.filter(|b| *b != 0.0).and_then(|b| {
-        mean(objectives.iter().map(|&o| match sense {
-            Sense::Minimize => (b - o) / b.abs() * 100.0,
-            Sense::Maximize => (o - b) / b.abs() * 100.0,
-        }))
+    let saving = baseline.and_then(|b| {
+        mean(
+            objectives
+                .iter()
+                .filter_map(|&o| saving_percent(sense, o, b)),
+        )
     });
     Cell {
         label: label.to_string(),
@@ -372,7 +354,7 @@ fn cell(
         mean_objective: mean(objectives.iter().copied()),
         gap_percent: best
             .zip(reference)
-            .and_then(|(b, r)| gap(sense, b, r.value)),
+            .and_then(|(b, r)| gap_to(sense, b, r.value)),
         mean_gap_percent: mean(gaps),
         hits,
         mean_wall_s: mean(ok.iter().map(|r| r.timing.wall_s)),

@@ -49,11 +49,11 @@ pub use aggregate::{
 pub use error::SuiteError;
 pub use execute::{RunError, Runner};
 pub use record::{
-    InstanceSummary, Provenance, RECORD_VERSION, Record, RunResult, RunStatus, Timing,
-    result_sha256,
+    HIT_TOLERANCE, InstanceSummary, Provenance, RECORD_VERSION, Record, RunResult, RunStatus,
+    Timing, gap_to, result_sha256,
 };
 pub use render::{check_report_path, to_csv, to_html, to_json, to_markdown, to_text, write_report};
-pub use spec::{InstanceSpec, RunSpec, Suite, parse_shard};
+pub use spec::{InstanceSpec, MAX_RUNS, RunSpec, Suite, parse_shard};
 pub use store::{Records, ResultsFile, read_records, recorded_ids};
 pub use verify::{
     Finding, Manifest, ManifestCheck, VerifyReport, manifest_json, read_manifest, verify,

@@ -131,6 +131,91 @@ pub struct InstanceSummary {
     pub sense: quboflow::Sense,
 }
 
+/// Relative tolerance for "reached the reference" (as `compare`'s default).
+pub const HIT_TOLERANCE: f64 = 1e-9;
+
+/// Gap of `value` to `reference` in percent (positive = worse); 0 when both are 0, `None`
+/// for any other value against a zero reference.
+pub fn gap_to(sense: quboflow::Sense, value: f64, reference: f64) -> Option<f64> {
+    if reference == 0.0 {
+        return (value == 0.0).then_some(0.0);
+    }
+    quboflow::compare::gap_percent(sense, value, reference)
+}
+
+impl Record {
+    /// The run's best objective, when it produced a feasible read.
+    pub fn best_objective(&self) -> Option<f64> {
+        self.result.as_ref().and_then(|r| r.best_objective)
+    }
+
+    /// Gap of the best objective to the recorded reference, in percent.
+    pub fn gap_percent(&self) -> Option<f64> {
+        let r = self.reference.as_ref()?;
+        gap_to(self.instance.sense, self.best_objective()?, r.value)
+    }
+
+    /// Whether the best objective reached the recorded reference (`None` without either).
+    pub fn hit(&self) -> Option<bool> {
+        let r = self.reference.as_ref()?;
+        Some(quboflow::compare::reaches(
+            self.instance.sense,
+            self.best_objective()?,
+            r.value,
+            HIT_TOLERANCE,
+        ))
+    }
+
+    /// Cost saved against the user's plan, in percent of the plan (see
+    /// [`quboflow::compare::saving_percent`]).
+    pub fn saving_percent(&self) -> Option<f64> {
+        quboflow::compare::saving_percent(
+            self.instance.sense,
+            self.best_objective()?,
+            self.run.instance.baseline?,
+        )
+    }
+
+    /// One flat row of the record: identity, result, the gap, hit and saving above, times,
+    /// cost and provenance (the columns of Python's `run_suite` DataFrame).
+    pub fn row(&self) -> serde_json::Value {
+        let res = self.result.as_ref();
+        serde_json::json!({
+            "run_id": self.run_id,
+            "index": self.run.index,
+            "suite": self.run.suite,
+            "instance": self.instance.name,
+            "instance_key": self.run.instance.key,
+            "problem": self.instance.problem,
+            "solver": self.run.solver,
+            "label": self.run.label,
+            "repeat": self.run.repeat,
+            "seed": self.run.seed,
+            "status": self.status,
+            "termination": res.map(|r| r.termination),
+            "best_energy": res.map(|r| r.best_energy),
+            "mean_energy": res.map(|r| r.mean_energy),
+            "best_objective": self.best_objective(),
+            "feasible_fraction": res.map(|r| r.feasible_fraction),
+            "reference": self.reference.as_ref().map(|r| r.value),
+            "reference_kind": self.reference.as_ref().map(|r| r.kind),
+            "gap_percent": self.gap_percent(),
+            "hit": self.hit(),
+            "baseline": self.run.instance.baseline,
+            "saving_percent": self.saving_percent(),
+            "wall_s": self.timing.wall_s,
+            "time_to_target_s": self.timing.time_to_target_s,
+            "cost_usd": self.execution.as_ref().map(|e| e.cost_usd),
+            "reproducible": self.reproducible,
+            "result_sha256": self.result_sha256,
+            "version": self.provenance.version,
+            "git_commit": self.provenance.git_commit,
+            "hostname": self.provenance.hostname,
+            "reason": self.reason,
+        })
+    }
+}
+
 /// SHA-256 (hex) of a result, as recorded in [`Record::result_sha256`].
 pub fn result_sha256(result: Option<&RunResult>) -> String {
     let v = serde_json::to_value(result).unwrap_or(serde_json::Value::Null);

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::aggregate::{SolverOverall, SuiteReport};
 use super::error::SuiteError;
+use quboflow::report::ReportFormat;
 
 fn num(v: Option<f64>, digits: usize) -> String {
     v.map_or_else(|| "-".into(), |x| format!("{x:.digits$}"))
@@ -513,44 +514,30 @@ pub fn to_html(r: &SuiteReport) -> String {
     s + "</body></html>\n"
 }
 
+/// The format `path`'s extension names, as `compare --report` reads it.
+fn format_of(path: &Path) -> Result<ReportFormat, SuiteError> {
+    ReportFormat::from_path(path).map_err(|e| {
+        let reason = match e {
+            quboflow::Error::InvalidParameter { reason, .. } => reason,
+            other => other.to_string(),
+        };
+        SuiteError::at(path, None, reason)
+    })
+}
+
 /// Writes the report in the format `path`'s extension names (.txt, .md, .csv, .json, .html).
 pub fn write_report(r: &SuiteReport, path: &Path) -> Result<(), SuiteError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let text = match ext.as_str() {
-        "txt" => to_text(r),
-        "md" => to_markdown(r),
-        "csv" => to_csv(r),
-        "json" => to_json(r),
-        "html" | "htm" => to_html(r),
-        _ => {
-            return Err(SuiteError::at(
-                path,
-                None,
-                "unknown report format: use .txt, .md, .csv, .json or .html".into(),
-            ));
-        }
+    let text = match format_of(path)? {
+        ReportFormat::Text => to_text(r),
+        ReportFormat::Markdown => to_markdown(r),
+        ReportFormat::Csv => to_csv(r),
+        ReportFormat::Json => to_json(r),
+        ReportFormat::Html => to_html(r),
     };
     std::fs::write(path, text).map_err(|e| SuiteError::at(path, None, e.to_string()))
 }
 
 /// Checks a report path's extension before any work is done.
 pub fn check_report_path(path: &Path) -> Result<(), SuiteError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if ["txt", "md", "csv", "json", "html", "htm"].contains(&ext.as_str()) {
-        Ok(())
-    } else {
-        Err(SuiteError::at(
-            path,
-            None,
-            "unknown report format: use .txt, .md, .csv, .json or .html".into(),
-        ))
-    }
+    format_of(path).map(drop)
 }

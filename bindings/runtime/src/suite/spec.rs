@@ -15,6 +15,9 @@ use super::files::{baseline_of, expand_pattern, split_pick};
 use super::sweep::{cartesian, probe, short, to_json};
 use crate::SolverKind;
 
+/// Most runs a suite may expand into (each run spec takes about a kilobyte).
+pub const MAX_RUNS: usize = 10_000_000;
+
 /// Keys of a `sweep` table that set the run rather than the solver.
 const RUN_KEYS: [&str; 3] = ["penalty", "time_limit", "encoding"];
 
@@ -516,6 +519,25 @@ impl Suite {
             }
         }
 
+        // Refuse a suite too large to list before listing it (a mistyped `repeats`).
+        let total = configs.iter().try_fold(0usize, |acc, c| {
+            c.repeats
+                .checked_mul(instances.len())
+                .and_then(|x| acc.checked_add(x))
+        });
+        match total {
+            Some(t) if t <= MAX_RUNS => {}
+            _ => {
+                return Err(SuiteError::at(
+                    path,
+                    None,
+                    format!(
+                        "the suite expands into more than {MAX_RUNS} runs ({} instances × the solvers' configurations and repeats); split it",
+                        instances.len()
+                    ),
+                ));
+            }
+        }
         let mut runs = Vec::new();
         let mut seen = std::collections::HashMap::new();
         for (inst, _) in &instances {
@@ -567,9 +589,12 @@ impl Suite {
     }
 
     /// The runs of shard `k` of `n` (1-based): every n-th run from the k-th, so shards are
-    /// balanced and any k/n split covers every run exactly once.
-    pub fn shard(&self, k: usize, n: usize) -> Vec<&RunSpec> {
-        self.runs.iter().filter(|r| r.index % n == k - 1).collect()
+    /// balanced and any k/n split covers every run exactly once. An error unless 1 ≤ k ≤ n.
+    pub fn shard(&self, k: usize, n: usize) -> Result<Vec<&RunSpec>, String> {
+        if k == 0 || k > n {
+            return Err(format!("shard {k}/{n}: need 1 ≤ K ≤ N"));
+        }
+        Ok(self.runs.iter().filter(|r| r.index % n == k - 1).collect())
     }
 }
 

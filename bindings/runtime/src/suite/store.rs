@@ -31,16 +31,10 @@ impl ResultsFile {
             .open(path)
             .map_err(io)?;
         let len = file.metadata().map_err(io)?.len();
-        if len > 0 {
-            // Find the end of the last complete line.
-            let mut text = Vec::new();
-            file.seek(SeekFrom::Start(0)).map_err(io)?;
-            file.read_to_end(&mut text).map_err(io)?;
-            let keep = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            if keep < text.len() {
-                file.set_len(keep as u64).map_err(io)?;
-                file.sync_data().map_err(io)?;
-            }
+        let keep = complete_length(&mut file, len).map_err(io)?;
+        if keep < len {
+            file.set_len(keep).map_err(io)?;
+            file.sync_data().map_err(io)?;
         }
         Ok(ResultsFile {
             path: path.to_path_buf(),
@@ -63,6 +57,25 @@ impl ResultsFile {
         self.file.write_all(line.as_bytes()).map_err(io)?;
         self.file.sync_data().map_err(io)
     }
+}
+
+/// The length of `file` up to and including its last newline, read backwards from the end in
+/// blocks (a results file may hold hundreds of megabytes; only its tail matters).
+fn complete_length(file: &mut File, len: u64) -> std::io::Result<u64> {
+    const BLOCK: u64 = 1 << 16;
+    let mut end = len;
+    let mut buf = vec![0u8; BLOCK as usize];
+    while end > 0 {
+        let start = end.saturating_sub(BLOCK);
+        let chunk = &mut buf[..(end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(chunk)?;
+        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+            return Ok(start + i as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(0)
 }
 
 /// Records read from one or more results files, merged on run id.
