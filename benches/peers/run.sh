@@ -14,6 +14,9 @@
 #   bash benches/peers/run.sh python-sa         # SA from Python vs dwave-samplers and vs Rust
 #   bash benches/peers/run.sh python-build      # Qubo from scipy.sparse (10^6 nnz) vs dimod
 #   bash benches/peers/run.sh python-import     # import time of the package
+#   bash benches/peers/run.sh routing-cvrp      # route-pool CVRP (60 s) vs PyVRP (10 s), CVRPLIB A/B or given files
+#   bash benches/peers/run.sh routing-tsp       # TSPLIB 48-105 through the QUBO (30 s) vs LKH (elkai)
+#   bash benches/peers/run.sh hybrid-dwave      # hybrid vs dwave-hybrid's decomposition workflow, bqp1000, G22, G55
 #
 # Extra arguments go to compare.py (see `--help`). Needs ../shared/data or $QUBOFLOW_DATA.
 set -euo pipefail
@@ -40,6 +43,9 @@ esac
 venv_with "$here/.venv" "$here/requirements.txt"
 export QUBOFLOW_SA_THROUGHPUT="$root/target/release/sa_throughput"
 case "${1:-}" in
+  routing-*|hybrid-*)
+    exec "$here/.venv/bin/python" "$here/logistics_peers.py" "$@"
+    ;;
   python-*)
     # The package as users get it: the release wheel, installed into the peers' venv.
     rm -rf "$root/target/bench-wheels"

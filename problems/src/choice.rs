@@ -17,6 +17,8 @@ pub enum Encoding {
     CvrpSetPartitioning,
     /// CVRP cluster-first / route-second (heuristic, for larger instances).
     CvrpClusters,
+    /// CVRP as set partitioning over a pool of good routes (heuristic, any size).
+    CvrpRoutePool,
     /// Knapsack with log-encoded slack (exact).
     KnapsackLogSlack,
     /// Knapsack with unbalanced penalisation (n variables, heuristic).
@@ -27,11 +29,12 @@ pub enum Encoding {
 
 impl Encoding {
     /// Every encoding, as `--encoding` lists them.
-    pub const ALL: [Encoding; 7] = [
+    pub const ALL: [Encoding; 8] = [
         Encoding::Auto,
         Encoding::TspPosition,
         Encoding::CvrpSetPartitioning,
         Encoding::CvrpClusters,
+        Encoding::CvrpRoutePool,
         Encoding::KnapsackLogSlack,
         Encoding::KnapsackUnbalanced,
         Encoding::Maxcut,
@@ -44,6 +47,7 @@ impl Encoding {
             Encoding::TspPosition => "tsp-position",
             Encoding::CvrpSetPartitioning => "cvrp-set-partitioning",
             Encoding::CvrpClusters => "cvrp-clusters",
+            Encoding::CvrpRoutePool => "cvrp-route-pool",
             Encoding::KnapsackLogSlack => "knapsack-log-slack",
             Encoding::KnapsackUnbalanced => "knapsack-unbalanced",
             Encoding::Maxcut => "maxcut",
@@ -61,6 +65,9 @@ impl Encoding {
                 "CVRP as set partitioning over all capacity-feasible routes (exact)"
             }
             Encoding::CvrpClusters => "CVRP cluster-first / route-second (heuristic)",
+            Encoding::CvrpRoutePool => {
+                "CVRP as set partitioning over a pool of good routes (heuristic, any size)"
+            }
             Encoding::KnapsackLogSlack => "knapsack with log-encoded slack (exact)",
             Encoding::KnapsackUnbalanced => {
                 "knapsack with unbalanced penalisation (n variables, heuristic)"

@@ -107,6 +107,10 @@ impl Evaluate for Encoded {
         })
     }
 
+    fn picture(&self, sample: &[u8]) -> Option<quboflow::compare::Picture> {
+        self.decoder.picture(&self.decoder.decode(sample))
+    }
+
     fn energy_of(&self, objective: f64) -> Option<f64> {
         // Only exact encodings give a feasible state of this objective this energy.
         (self.energy_meaning == EnergyMeaning::Objective)

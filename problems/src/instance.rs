@@ -118,6 +118,9 @@ impl Instance {
                     ..Default::default()
                 },
             ),
+            (Encoding::CvrpRoutePool, Instance::Cvrp(c)) => {
+                crate::encodings::pool::encode(c, &Default::default(), a)
+            }
             (Encoding::CvrpClusters, Instance::Cvrp(c)) => cvrp::encode_clusters(
                 c,
                 &cvrp::ClusterOptions {
@@ -164,7 +167,7 @@ impl Instance {
     fn encodings_for(problem: &str) -> &'static str {
         match problem {
             "tsp" => "auto or tsp-position",
-            "cvrp" => "auto, cvrp-set-partitioning or cvrp-clusters",
+            "cvrp" => "auto, cvrp-set-partitioning, cvrp-clusters or cvrp-route-pool",
             _ => "auto, knapsack-log-slack or knapsack-unbalanced",
         }
     }

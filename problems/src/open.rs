@@ -203,6 +203,13 @@ impl Loaded {
                 .map_err(|e| e.in_file(&self.path))?,
             Input::Model(m) => self.encode_model(m, encoding, penalty)?,
         };
+        self.attach_source(&mut enc, t0.elapsed().as_secs_f64());
+        Ok(enc)
+    }
+
+    /// Records this file as `enc`'s source (path, format, timings, reference), for an
+    /// encoding built outside [`Loaded::encode`] (the route-pool search's last pool).
+    pub fn attach_source(&self, enc: &mut Encoded, encode_s: f64) {
         enc.source = Some(Source {
             path: self.path.clone(),
             name: self.name.clone(),
@@ -210,10 +217,9 @@ impl Loaded {
             detected_by: self.detection.by,
             format_note: self.detection.note.clone(),
             read_s: self.read_s,
-            encode_s: t0.elapsed().as_secs_f64(),
+            encode_s,
             reference: self.reference(),
         });
-        Ok(enc)
     }
 
     /// The known optimum or best-known value: an optimum the file states (Pisinger's `z`,
@@ -262,7 +268,9 @@ impl Loaded {
                     "{e} applies to {} instances; {} is a {f} model (use auto{})",
                     match e {
                         Encoding::TspPosition => "TSPLIB",
-                        Encoding::CvrpSetPartitioning | Encoding::CvrpClusters => "CVRPLIB",
+                        Encoding::CvrpSetPartitioning
+                        | Encoding::CvrpClusters
+                        | Encoding::CvrpRoutePool => "CVRPLIB",
                         Encoding::Maxcut => "Gset",
                         _ => "knapsack",
                     },

@@ -93,6 +93,12 @@ pub trait Decode: Send + Sync + std::fmt::Debug {
     fn as_plain(&self) -> Option<&crate::PlainDecoder> {
         None
     }
+
+    /// A drawing of a decoded solution for reports (routes on the node coordinates, a fill
+    /// chart); `None` when the problem has none or the file gives no coordinates.
+    fn picture(&self, _decoded: &Decoded) -> Option<quboflow::compare::Picture> {
+        None
+    }
 }
 
 impl Solution {

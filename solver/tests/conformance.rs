@@ -115,3 +115,31 @@ fn tabu_passes_the_kit() {
         },
     );
 }
+
+#[test]
+fn hybrid_passes_the_kit() {
+    use quboflow::solvers::{Exact, Hybrid};
+    use std::sync::Arc;
+    // Sub-problems of 12 with an exact sub-solver: models of ≤ 12 variables are solved
+    // whole, so the optimum is expected.
+    let fast = Hybrid {
+        sub_solvers: vec![Arc::new(Exact::default())],
+        sub_size: 12,
+        num_reads: Some(2),
+        convergence: 2,
+        ..Default::default()
+    };
+    let heavy = Hybrid {
+        num_reads: Some(1 << 40),
+        convergence: usize::MAX,
+        ..Default::default()
+    };
+    check_solver(
+        &fast,
+        &heavy,
+        &KitOptions {
+            expect_optimum: true,
+            ..Default::default()
+        },
+    );
+}

@@ -25,7 +25,7 @@ pub(crate) struct InputArgs {
     pub(crate) vartype: Option<Vartype>,
 
     /// [instance files] Encoding: auto (the problem's exact default), tsp-position,
-    /// cvrp-set-partitioning, cvrp-clusters, knapsack-log-slack, knapsack-unbalanced, maxcut
+    /// cvrp-set-partitioning, cvrp-clusters, cvrp-route-pool, knapsack-log-slack, knapsack-unbalanced, maxcut
     /// (Gset).
     #[arg(long, value_name = "ENCODING", value_parser = choices::encodings())]
     pub(crate) encoding: Option<Encoding>,
@@ -38,6 +38,15 @@ pub(crate) struct InputArgs {
 impl InputArgs {
     /// Reads and encodes the file; says on stderr which format was chosen when the content
     /// left doubt.
+    /// Reads the file without encoding it.
+    pub(crate) fn read(&self) -> anyhow::Result<Loaded> {
+        Ok(quboflow_problems::read(
+            &self.file,
+            self.format,
+            self.vartype,
+        )?)
+    }
+
     pub(crate) fn open(&self, quiet: bool) -> anyhow::Result<Encoded> {
         Ok(self.open_loaded(quiet)?.1)
     }

@@ -22,10 +22,12 @@ mod choices;
 mod compare;
 mod convert;
 mod doc;
+mod generate;
 mod info;
 mod input;
 mod params;
 mod parity;
+mod pool;
 mod progress;
 mod qaoa;
 mod solve;
@@ -82,6 +84,9 @@ enum Command {
     /// --shard K/N), resumable, one JSON Lines record per run; report across instances;
     /// verify records by re-running them.
     Suite(Box<suite::SuiteArgs>),
+    /// Generate instances: `generate cvrp --customers 100 --routes 10 --seed S -o FILE.vrp`.
+    #[command(subcommand)]
+    Generate(generate::GenerateCommand),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -96,6 +101,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Parity(a) => parity::run(&a, cli.quiet),
         Command::IonqEmulator(a) => parity::emulator(&a),
         Command::Suite(a) => suite::run(&a, cli.quiet),
+        Command::Generate(g) => generate::run(&g, cli.quiet),
     }
 }
 

@@ -13,13 +13,13 @@ use serde_json::{Value, json};
 /// chosen solvers takes is an error.
 #[derive(Args, Debug, Clone, Default)]
 pub(crate) struct SolverParams {
-    /// [descent, sa, pt, tabu, qaoa] Reads; for qaoa the shots drawn from the final state
-    /// (alias --shots). Default 10 (descent, sa), 1 (pt, tabu), 1000 (qaoa), or one per
-    /// initial state.
+    /// [descent, sa, pt, tabu, qaoa, hybrid] Reads; for qaoa the shots drawn from the final
+    /// state (alias --shots). Default 10 (descent, sa), 1 (pt, tabu, hybrid), 1000 (qaoa), or
+    /// one per initial state.
     #[arg(long, visible_alias = "shots", value_name = "N")]
     pub(crate) num_reads: Option<usize>,
 
-    /// [descent, sa, pt, tabu] File of start states, one 0/1 string per line (the first reads
+    /// [descent, sa, pt, tabu, hybrid] File of start states, one 0/1 string per line (the first reads
     /// start there).
     #[arg(long, value_name = "FILE")]
     pub(crate) initial_states: Option<PathBuf>,
@@ -89,10 +89,49 @@ pub(crate) struct SolverParams {
     #[arg(long, value_name = "N")]
     pub(crate) max_num_vars: Option<usize>,
 
-    /// [sa, pt, tabu] Move set: auto (constraint-preserving on models that carry constraints —
-    /// encoded instances — single flips otherwise), single-flip, or constrained.
+    /// [sa, pt, tabu, hybrid] Move set: auto (constraint-preserving on models that carry
+    /// constraints — encoded instances — single flips otherwise), single-flip, or constrained
+    /// (hybrid: its outer search's).
     #[arg(long, value_name = "MOVES")]
     pub(crate) moves: Option<String>,
+
+    /// [hybrid] The solvers sub-problems go to, in turn, comma-separated: exact (default),
+    /// descent, sa, pt, tabu, qaoa or qaoa@BACKEND.
+    #[arg(long, value_name = "SOLVERS")]
+    pub(crate) sub_solver: Option<String>,
+
+    /// [hybrid] The sub-solvers' parameters as a JSON object, e.g. '{"p": 2, "max_evals": 50}'
+    /// (each goes to the sub-solvers that take it; defaults: sa and pt 200 sweeps, tabu 10
+    /// restarts).
+    #[arg(long, value_name = "JSON")]
+    pub(crate) sub_params: Option<String>,
+
+    /// [hybrid] Variables per sub-problem (default 16; keep ≤ 20 for qaoa).
+    #[arg(long, value_name = "K")]
+    pub(crate) sub_size: Option<usize>,
+
+    /// [hybrid] Tabu phases of each outer-search call on the whole model; 0 runs the
+    /// decomposition alone (default 4).
+    #[arg(long, value_name = "N")]
+    pub(crate) outer_restarts: Option<usize>,
+
+    /// [hybrid] Seconds per outer-search call (default: a tenth of --time-limit; none without
+    /// one).
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) outer_timeout: Option<f64>,
+
+    /// [hybrid] Rounds in a row without a new best after which a read ends (default 10).
+    #[arg(long, value_name = "N")]
+    pub(crate) convergence: Option<usize>,
+
+    /// [hybrid] Most rounds per read (default: until convergence or the time limit).
+    #[arg(long, value_name = "N")]
+    pub(crate) max_iter: Option<usize>,
+
+    /// [hybrid] How sub-problems are chosen: auto (structure and energy impact in turn on
+    /// encoded models), energy-impact or structure.
+    #[arg(long, value_name = "DECOMPOSER")]
+    pub(crate) decomposer: Option<String>,
 
     /// [qaoa] Layers p, 1 to 10000 (default 1).
     #[arg(long = "p", value_name = "P")]
@@ -243,6 +282,18 @@ impl SolverParams {
         put("num_states", self.num_states.map(|v| json!(v)));
         put("max_num_vars", self.max_num_vars.map(|v| json!(v)));
         put("moves", self.moves.as_ref().map(|v| json!(v)));
+        put("sub_solver", self.sub_solver.as_ref().map(|v| json!(v)));
+        if let Some(text) = &self.sub_params {
+            let v: Value = serde_json::from_str(text)
+                .with_context(|| format!("--sub-params: not a JSON object: {text}"))?;
+            put("sub_params", Some(v));
+        }
+        put("sub_size", self.sub_size.map(|v| json!(v)));
+        put("outer_restarts", self.outer_restarts.map(|v| json!(v)));
+        put("outer_timeout", self.outer_timeout.map(|v| json!(v)));
+        put("convergence", self.convergence.map(|v| json!(v)));
+        put("max_iter", self.max_iter.map(|v| json!(v)));
+        put("decomposer", self.decomposer.as_ref().map(|v| json!(v)));
         put("p", self.p.map(|v| json!(v)));
         put("mixer", self.mixer.as_ref().map(|v| json!(v)));
         put(

@@ -107,18 +107,48 @@ pub(crate) fn note_early_stop(ss: &SampleSet, quiet: bool) {
 pub(crate) fn run(a: &SolveArgs, quiet: bool) -> anyhow::Result<()> {
     let solver = a.params.build_one(a.solver)?;
     let limit = time_limit(a.time_limit)?;
-    let enc = a.input.open(quiet)?;
-    if a.repair {
-        enc.check_repair()?;
-    }
-    let (ss, total) = sample_with_progress(solver.as_ref(), &enc, a.seed, limit, quiet)?;
+    let pool = a.input.encoding == Some(quboflow_problems::Encoding::CvrpRoutePool);
+    let (enc, ss, total, search) = match (pool, limit) {
+        // A route pool with a time limit: growth and selection in turn for all of it.
+        (true, Some(limit)) => {
+            let loaded = a.input.read()?;
+            let Some(quboflow_problems::Instance::Cvrp(cvrp)) = loaded.instance() else {
+                anyhow::bail!(
+                    "{}: cvrp-route-pool applies to CVRPLIB instances",
+                    a.input.file.display()
+                );
+            };
+            let (enc, ss, total, search) =
+                crate::pool::run(&loaded, cvrp, a.solver, &a.params, a.seed, limit, quiet)?;
+            (enc, ss, total, Some(search))
+        }
+        _ => {
+            let enc = a.input.open(quiet)?;
+            if a.repair {
+                enc.check_repair()?;
+            }
+            let (ss, total) = sample_with_progress(solver.as_ref(), &enc, a.seed, limit, quiet)?;
+            (enc, ss, total, None)
+        }
+    };
     let outcome = enc.assess(&ss, a.repair)?;
-    let doc = crate::doc::result(&enc, &ss, &outcome, total.as_secs_f64());
+    let mut doc = crate::doc::result(&enc, &ss, &outcome, total.as_secs_f64());
+    if let Some(s) = &search {
+        doc["route_pool"] = serde_json::json!({
+            "rounds": s.rounds,
+            "selection_wins": s.selection_wins,
+            "best_cost": s.cost,
+            "from_selection": s.from_selection,
+        });
+    }
     crate::doc::write_output(a.output.as_deref(), &doc, &ss)?;
     if a.json {
         outln!("{doc}");
     } else {
         print_summary(&enc, &ss, &outcome, total);
+        for line in search.iter().flat_map(crate::pool::lines) {
+            outln!("pool       {line}");
+        }
     }
     note_early_stop(&ss, quiet);
     Ok(())
@@ -204,6 +234,11 @@ fn print_summary(enc: &Encoded, ss: &SampleSet, out: &Outcome, total: Duration) 
                 d.repair_steps.join("; ")
             }
         );
+    }
+    if let Some(d) = quboflow::solvers::Decomposition::from_extra(&ss.info.extra) {
+        for line in d.lines() {
+            outln!("hybrid     {line}");
+        }
     }
     let best_count = ss.first().map_or(0, |b| b.num_occurrences);
     outln!(

@@ -102,7 +102,8 @@ def test_everything_pickles_across_processes(start):
         out = [f.result(timeout=120) for f in futures]
     for s, ss in zip(samplers, out):
         assert ss == s.sample(q, num_reads=3, seed=9)
-    for obj in [*samplers, qf.QAOASampler(), qf.ExactSolver(), qf.TabuSampler(), qf.ParallelTemperingSampler()]:
+    for obj in [*samplers, qf.QAOASampler(), qf.ExactSolver(), qf.TabuSampler(), qf.ParallelTemperingSampler(),
+                qf.HybridSampler()]:
         assert pickle.loads(pickle.dumps(obj)) == obj
 
 
@@ -179,6 +180,7 @@ def test_every_public_class_pickles():
         "SimulatedAnnealingSampler": qf.SimulatedAnnealingSampler(),
         "TabuSampler": qf.TabuSampler(),
         "ParallelTemperingSampler": qf.ParallelTemperingSampler(),
+        "HybridSampler": qf.HybridSampler(),
         "QAOASampler": qf.QAOASampler(),
         "Tsp": qf.Tsp.from_coordinates([[0, 0], [0, 1], [1, 1]]),
         "Cvrp": qf.Cvrp.from_arrays([[0, 0], [1, 0], [0, 1]], [0, 1, 1], capacity=2),

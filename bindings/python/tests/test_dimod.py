@@ -13,7 +13,7 @@ from dimod.testing import assert_sampler_api, assert_sampleset_energies, load_sa
 import quboflow.dimod as qd  # noqa: E402
 
 ALL = [qd.ExactSolver, qd.SteepestDescentSolver, qd.SimulatedAnnealingSampler, qd.TabuSampler,
-       qd.ParallelTemperingSampler, qd.QAOASampler]
+       qd.ParallelTemperingSampler, qd.QAOASampler, qd.HybridSampler]
 
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)

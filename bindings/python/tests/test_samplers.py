@@ -22,6 +22,7 @@ FAST = {
     qf.TabuSampler: {"num_reads": 2, "timeout": 5},
     qf.ParallelTemperingSampler: {"num_reads": 2, "num_sweeps": 20, "num_replicas": 4},
     qf.QAOASampler: {"shots": 50, "max_evals": 5},
+    qf.HybridSampler: {"sub_size": 6, "convergence": 2},
 }
 
 LABELS = st.one_of(
@@ -101,6 +102,13 @@ def test_python_and_cli_give_the_same_samples_for_the_same_seed(cli, testdata, t
         (qf.SteepestDescentSolver(), {"num_reads": 4}, ["--num-reads", "4"]),
         (qf.ParallelTemperingSampler(), {"num_reads": 2, "num_sweeps": 50}, ["--num-reads", "2", "--num-sweeps", "50"]),
         (qf.QAOASampler(), {"p": 1, "shots": 64}, ["--p", "1", "--num-reads", "64"]),
+        (
+            qf.HybridSampler(),
+            {"sub_solver": ["qaoa", "sa"], "sub_params": {"max_evals": 5, "num_reads": 3}, "sub_size": 4,
+             "outer_restarts": 0},
+            ["--sub-solver", "qaoa,sa", "--sub-params", '{"max_evals": 5, "num_reads": 3}', "--sub-size", "4",
+             "--outer-restarts", "0"],
+        ),
     ]:
         out = tmp_path / f"{solver._solver}.json"
         subprocess.run(
@@ -202,3 +210,25 @@ def test_encoded_problems_give_feasibility_and_native_cost():
     best = ss.first
     assert best.is_feasible and best.native_cost == 7.0
     assert enc.decode(best.sample).items == [1, 2]
+
+
+def test_hybrid_reports_what_each_sub_solver_contributed():
+    rng = np.random.default_rng(3)
+    m = rng.normal(size=(60, 60))
+    q = qf.Qubo((m + m.T) / 2)
+    ss = qf.HybridSampler().sample(
+        q, sub_solver=["qaoa", "exact"], sub_params={"max_evals": 10}, sub_size=10, outer_restarts=0, seed=2
+    )
+    extra = ss.info["extra"]
+    parts = extra["contributions"]
+    assert [p["solver"] for p in parts] == ["qaoa", "exact"]
+    assert all(p["subproblems"] > 0 for p in parts)
+    read = extra["reads"][0]
+    # Without an outer search the sub-problems removed everything the read descended.
+    removed = sum(p["energy_removed"] for p in parts)
+    assert removed == pytest.approx(read["start"] - read["best"])
+    assert ss.first.energy == pytest.approx(read["best"])
+    with pytest.raises(ModelError, match="sub_params"):
+        qf.HybridSampler().sample(q, sub_params={"tenure": 3}, seed=1)
+    with pytest.raises(ModelError, match="sub_params"):
+        qf.HybridSampler().sample(q, sub_params=[1], seed=1)

@@ -18,17 +18,20 @@ pub enum SolverKind {
     Tabu,
     /// QAOA on the statevector simulator.
     Qaoa,
+    /// Decomposition: outer tabu search, sub-problems solved by any of the others.
+    Hybrid,
 }
 
 impl SolverKind {
     /// Every solver, in the order lists show them.
-    pub const ALL: [SolverKind; 6] = [
+    pub const ALL: [SolverKind; 7] = [
         SolverKind::Exact,
         SolverKind::Descent,
         SolverKind::Sa,
         SolverKind::Pt,
         SolverKind::Tabu,
         SolverKind::Qaoa,
+        SolverKind::Hybrid,
     ];
 
     /// The name on the command line, in reports and in Python.
@@ -40,6 +43,7 @@ impl SolverKind {
             SolverKind::Pt => "pt",
             SolverKind::Tabu => "tabu",
             SolverKind::Qaoa => "qaoa",
+            SolverKind::Hybrid => "hybrid",
         }
     }
 
@@ -52,6 +56,9 @@ impl SolverKind {
             SolverKind::Pt => "parallel tempering (replica exchange)",
             SolverKind::Tabu => "multistart tabu search (Palubeckis MST2 family)",
             SolverKind::Qaoa => "QAOA on the statevector simulator",
+            SolverKind::Hybrid => {
+                "decomposition: outer tabu search, sub-problems by exact, QAOA, SA or tabu"
+            }
         }
     }
 }

@@ -2,7 +2,8 @@
 
 use quboflow::Solver;
 use quboflow::solvers::{
-    BetaScheduleType, Exact, Moves, ParallelTempering, SimulatedAnnealing, SteepestDescent, Tabu,
+    BetaScheduleType, Decomposer, Exact, Hybrid, Moves, ParallelTempering, SimulatedAnnealing,
+    SteepestDescent, Tabu,
 };
 use quboflow_qaoa::{
     Angles, InitStrategy, InitialState, MixerKind, OptimizerKind, Precision, Qaoa,
@@ -28,18 +29,18 @@ pub struct ParamSpec {
     pub help: &'static str,
 }
 
-use SolverKind::{Descent, Exact as Ex, Pt, Qaoa as Q, Sa, Tabu as Tb};
+use SolverKind::{Descent, Exact as Ex, Hybrid as Hy, Pt, Qaoa as Q, Sa, Tabu as Tb};
 
 /// Every solver parameter.
 pub const PARAMETERS: &[ParamSpec] = &[
     ParamSpec {
         name: "num_reads",
-        solvers: &[Descent, Sa, Pt, Tb, Q],
-        help: "reads (qaoa: shots drawn from the final state); default 10 (descent, sa), 1 (pt, tabu) or one per initial state, 1000 shots",
+        solvers: &[Descent, Sa, Pt, Tb, Q, Hy],
+        help: "reads (qaoa: shots drawn from the final state); default 10 (descent, sa), 1 (pt, tabu, hybrid) or one per initial state, 1000 shots",
     },
     ParamSpec {
         name: "initial_states",
-        solvers: &[Descent, Sa, Pt, Tb],
+        solvers: &[Descent, Sa, Pt, Tb, Hy],
         help: "start states, one 0/1 list per read (the first reads start there)",
     },
     ParamSpec {
@@ -99,8 +100,48 @@ pub const PARAMETERS: &[ParamSpec] = &[
     },
     ParamSpec {
         name: "moves",
-        solvers: &[Sa, Pt, Tb],
-        help: "auto (constraint-preserving when the model carries constraints), single-flip or constrained",
+        solvers: &[Sa, Pt, Tb, Hy],
+        help: "auto (constraint-preserving when the model carries constraints), single-flip or constrained (hybrid: its outer search's)",
+    },
+    ParamSpec {
+        name: "sub_solver",
+        solvers: &[Hy],
+        help: "the solvers sub-problems go to, in turn: exact (default), descent, sa, pt, tabu, qaoa or qaoa@BACKEND; a list or comma-separated",
+    },
+    ParamSpec {
+        name: "sub_params",
+        solvers: &[Hy],
+        help: "parameters of the sub-solvers (JSON object; each goes to the sub-solvers that take it); defaults keep sub-problems short: sa and pt 200 sweeps, tabu 10 restarts",
+    },
+    ParamSpec {
+        name: "sub_size",
+        solvers: &[Hy],
+        help: "variables per sub-problem; default 16 (at most 30 with exact unless max_num_vars in sub_params; keep ≤ 20 for qaoa)",
+    },
+    ParamSpec {
+        name: "outer_restarts",
+        solvers: &[Hy],
+        help: "tabu phases of each outer-search call on the whole model; 0 runs the decomposition alone; default 4",
+    },
+    ParamSpec {
+        name: "outer_timeout",
+        solvers: &[Hy],
+        help: "seconds per outer-search call; default a tenth of the time limit, none without one",
+    },
+    ParamSpec {
+        name: "convergence",
+        solvers: &[Hy],
+        help: "rounds in a row without a new best after which a read ends; default 10",
+    },
+    ParamSpec {
+        name: "max_iter",
+        solvers: &[Hy],
+        help: "most rounds per read; default none (until convergence or the time limit)",
+    },
+    ParamSpec {
+        name: "decomposer",
+        solvers: &[Hy],
+        help: "auto (structure and energy impact in turn on encoded models), energy-impact or structure",
     },
     ParamSpec {
         name: "num_states",
@@ -451,6 +492,94 @@ pub fn build(kind: SolverKind, params: &Params) -> Result<Box<dyn Solver>> {
             })
         }
         SolverKind::Qaoa => Box::new(qaoa(&r)?),
+        SolverKind::Hybrid => Box::new(hybrid(&r)?),
+    })
+}
+
+/// The decomposition solver: its sub-solvers built from `sub_solver` and `sub_params`.
+fn hybrid(r: &Reader<'_>) -> Result<Hybrid> {
+    let d = Hybrid::default();
+    let names: Vec<String> = match r.get("sub_solver") {
+        None => vec!["exact".into()],
+        Some(Value::String(s)) => s.split(',').map(|p| p.trim().to_string()).collect(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|v| {
+                v.as_str().map(str::to_string).ok_or_else(|| {
+                    invalid("sub_solver", format!("expected solver names, found {v}"))
+                })
+            })
+            .collect::<Result<_>>()?,
+        Some(v) => {
+            return Err(invalid(
+                "sub_solver",
+                format!("expected a solver name or a list of them, found {v}"),
+            ));
+        }
+    };
+    let sub_params: Params = match r.get("sub_params") {
+        None => Params::new(),
+        Some(Value::Object(m)) => m.clone(),
+        Some(v) => {
+            return Err(invalid(
+                "sub_params",
+                format!("expected an object of parameters, found {v}"),
+            ));
+        }
+    };
+    let mut choices = Vec::with_capacity(names.len());
+    for name in &names {
+        let (kind, backend) =
+            crate::kind::parse_choice(name).map_err(|e| invalid("sub_solver", e))?;
+        if kind == SolverKind::Hybrid {
+            return Err(invalid(
+                "sub_solver",
+                "a hybrid cannot be its own sub-solver",
+            ));
+        }
+        choices.push((kind, backend));
+    }
+    let kinds: Vec<SolverKind> = choices.iter().map(|c| c.0).collect();
+    for name in sub_params.keys() {
+        check_applies(name, &kinds).map_err(|e| invalid("sub_params", e.to_string()))?;
+    }
+    let mut sub_solvers: Vec<std::sync::Arc<dyn Solver>> = Vec::with_capacity(choices.len());
+    for (kind, backend) in choices {
+        let mut p: Params = sub_params
+            .iter()
+            .filter(|(k, _)| spec(k).is_some_and(|s| s.solvers.contains(&kind)))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        // Sub-problems are many and small: defaults that end each in milliseconds rather
+        // than filling the time left (SA fits its sweeps to a time limit, tabu runs to it).
+        let mut default = |name: &str, v: Value| {
+            p.entry(name.to_string()).or_insert(v);
+        };
+        match kind {
+            SolverKind::Sa | SolverKind::Pt => default("num_sweeps", Value::from(200)),
+            SolverKind::Tabu => default("num_restarts", Value::from(10)),
+            _ => {}
+        }
+        if let Some(b) = backend {
+            p.insert("backend".into(), Value::String(b));
+        }
+        let solver = build(kind, &p).map_err(|e| invalid("sub_params", format!("{kind}: {e}")))?;
+        sub_solvers.push(std::sync::Arc::from(solver));
+    }
+    Ok(Hybrid {
+        sub_solvers,
+        sub_size: r.usize("sub_size")?.unwrap_or(d.sub_size),
+        num_reads: r.usize("num_reads")?,
+        outer_restarts: r.usize("outer_restarts")?.unwrap_or(d.outer_restarts),
+        outer_timeout: r
+            .f64("outer_timeout")?
+            .map(|s| seconds("outer_timeout", s))
+            .transpose()?,
+        convergence: r.usize("convergence")?.unwrap_or(d.convergence),
+        max_iter: r.usize("max_iter")?,
+        decomposer: r.parsed::<Decomposer>("decomposer")?.unwrap_or_default(),
+        moves: r.parsed::<Moves>("moves")?.unwrap_or_default(),
+        initial_states: r.states("initial_states")?,
     })
 }
 
@@ -635,6 +764,9 @@ mod tests {
                 }
                 "resume" => json!(std::env::temp_dir().join("qf-journal-never-opened")),
                 "shot_budget" => json!(10_000),
+                "sub_solver" => json!("sa,tabu"),
+                "sub_params" => json!({"num_reads": 2}),
+                "decomposer" => json!("energy-impact"),
                 _ => json!(2),
             }
         };
@@ -647,6 +779,7 @@ mod tests {
                     "beta_schedule" => p.insert("beta_schedule_type".into(), json!("custom")),
                     "trotter_steps" => p.insert("mixer".into(), json!("xy-ring")),
                     "num_starts" => p.insert("init".into(), json!("random")),
+                    "sub_params" => p.insert("sub_solver".into(), json!("sa")),
                     "trajectories" | "shot_budget" => {
                         p.insert("backend".into(), json!("noise:aria-1"))
                     }
@@ -703,6 +836,22 @@ mod tests {
                 .unwrap()
                 .contains("no solver")
         );
+        let hybrid = |v: Value| build(SolverKind::Hybrid, &map(v)).map(|s| s.params());
+        let p =
+            hybrid(json!({"sub_solver": ["qaoa", "sa"], "sub_params": {"p": 2}, "sub_size": 12}))
+                .unwrap();
+        assert_eq!(p["sub_solvers"][0]["solver"], "qaoa");
+        assert_eq!(p["sub_solvers"][0]["params"]["p"], 2);
+        // SA as a sub-solver gets short reads unless told otherwise.
+        assert_eq!(p["sub_solvers"][1]["params"]["num_sweeps"], 200);
+        assert_eq!(p["sub_size"], 12);
+        let e = |v: Value| hybrid(v).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e(json!({"sub_params": {"tenure": 3}})).contains("tenure applies to tabu"));
+        assert!(e(json!({"sub_solver": "hybrid"})).contains("its own sub-solver"));
+        assert!(e(json!({"sub_solver": "anneal"})).contains("unknown solver"));
+        assert!(e(json!({"sub_solver": "sa@ionq"})).contains("only qaoa runs on a backend"));
+        assert!(e(json!({"sub_params": [1]})).contains("sub_params"));
+        assert!(e(json!({"decomposer": "clusters"})).contains("unknown decomposer"));
         assert!(check_applies("tenure", &[SolverKind::Sa, SolverKind::Tabu]).is_ok());
         assert!(check_applies("tenure", &[SolverKind::Sa]).is_err());
     }

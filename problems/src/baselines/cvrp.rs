@@ -11,7 +11,7 @@ const EPS: f64 = 1e-9;
 /// Shape parameters λ of the savings d(0,i) + d(0,j) − λ·d(i,j) tried (Gaskell's and
 /// Yellow's generalisation; λ = 1 is the classic rule). Each gives other merges, and the best
 /// after local search is kept: on CVRPLIB E-n31-k7 λ = 1 alone ends at +23 %.
-const LAMBDAS: [f64; 9] = [1.0, 0.4, 0.6, 0.8, 1.2, 1.4, 1.6, 1.8, 2.0];
+pub(crate) const LAMBDAS: [f64; 9] = [1.0, 0.4, 0.6, 0.8, 1.2, 1.4, 1.6, 1.8, 2.0];
 
 /// Routes from parallel Clarke–Wright savings for each λ, each improved by local search until
 /// no move helps; the best (within the fleet where possible) is returned. Stops trying more
@@ -38,7 +38,11 @@ pub(crate) fn routes(c: &Cvrp, deadline: Option<Instant>) -> Vec<Vec<usize>> {
 }
 
 /// Local search from `r` until no move helps or the deadline.
-fn improved(c: &Cvrp, mut r: Vec<Vec<usize>>, deadline: Option<Instant>) -> Vec<Vec<usize>> {
+pub(crate) fn improved(
+    c: &Cvrp,
+    mut r: Vec<Vec<usize>>,
+    deadline: Option<Instant>,
+) -> Vec<Vec<usize>> {
     let late = || deadline.is_some_and(|d| Instant::now() >= d);
     loop {
         let mut changed = false;
@@ -60,7 +64,7 @@ fn improved(c: &Cvrp, mut r: Vec<Vec<usize>>, deadline: Option<Instant>) -> Vec<
     r
 }
 
-fn fits(c: &Cvrp, route: &[usize]) -> bool {
+pub(crate) fn fits(c: &Cvrp, route: &[usize]) -> bool {
     c.load(route) <= c.capacity + EPS
         && c.distance_limit
             .is_none_or(|l| c.route_length(route) <= l + EPS)
@@ -68,7 +72,7 @@ fn fits(c: &Cvrp, route: &[usize]) -> bool {
 
 /// Parallel savings: every customer on its own route, then merges of route ends by
 /// decreasing saving d(0,i) + d(0,j) − λ·d(i,j) while the merged route fits.
-fn savings(c: &Cvrp, lambda: f64) -> Vec<Vec<usize>> {
+pub(crate) fn savings(c: &Cvrp, lambda: f64) -> Vec<Vec<usize>> {
     let customers = c.customers();
     let depot = c.depot;
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();

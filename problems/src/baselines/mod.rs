@@ -2,7 +2,7 @@
 //! reported against: nearest neighbour + 2-opt + Or-opt for a TSP, Clarke–Wright savings +
 //! local search for a CVRP, dynamic programming (or greedy + swaps) for a knapsack.
 
-mod cvrp;
+pub(crate) mod cvrp;
 mod knapsack;
 mod tsp;
 

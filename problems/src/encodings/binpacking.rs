@@ -141,6 +141,13 @@ impl Decode for BinDecoder {
     fn sense(&self) -> Sense {
         Sense::Minimize
     }
+    fn picture(&self, d: &Decoded) -> Option<quboflow::compare::Picture> {
+        match &d.solution {
+            Solution::Bins(b) => Some(crate::picture::bins(&self.bp, b)),
+            _ => None,
+        }
+    }
+
     fn decode(&self, x: &[u8]) -> Decoded {
         let (n, m) = (self.bp.weights.len(), self.m);
         let mut bins = vec![Vec::new(); m];

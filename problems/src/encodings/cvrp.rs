@@ -184,6 +184,22 @@ fn check(cvrp: &Cvrp, routes: &[Vec<usize>], vehicles: Option<usize>) -> Vec<Str
     v
 }
 
+/// `routes` repaired by [`repair_routes`], costed on the instance and checked (with exactly
+/// `vehicles` routes when given), flagged as repaired.
+pub(crate) fn repaired(cvrp: &Cvrp, routes: Vec<Vec<usize>>, vehicles: Option<usize>) -> Decoded {
+    let (routes, steps) = repair_routes(cvrp, routes);
+    let cost = cvrp.cost(&routes);
+    let viol = check(cvrp, &routes, vehicles);
+    Decoded {
+        solution: Solution::Routes(routes),
+        objective: Some(cost),
+        feasible: viol.is_empty(),
+        violations: viol,
+        repaired: true,
+        repair_steps: steps,
+    }
+}
+
 /// Removes duplicate visits (keeping each customer on its cheapest-to-serve route) and
 /// inserts missing customers where they cost least with capacity room, else on a new route.
 pub(crate) fn repair_routes(
@@ -284,6 +300,13 @@ impl Decode for CvrpDecoder {
         Sense::Minimize
     }
 
+    fn picture(&self, d: &Decoded) -> Option<quboflow::compare::Picture> {
+        match &d.solution {
+            Solution::Routes(r) => crate::picture::routes(&self.cvrp, r),
+            _ => None,
+        }
+    }
+
     fn decode(&self, x: &[u8]) -> Decoded {
         let chosen: Vec<&Route> = self
             .routes
@@ -302,17 +325,7 @@ impl Decode for CvrpDecoder {
         let Solution::Routes(routes) = self.decode(x).solution else {
             return None;
         };
-        let (routes, steps) = repair_routes(&self.cvrp, routes);
-        let cost = self.cvrp.cost(&routes);
-        let viol = check(&self.cvrp, &routes, self.vehicles);
-        Some(Decoded {
-            solution: Solution::Routes(routes),
-            objective: Some(cost),
-            feasible: viol.is_empty(),
-            violations: viol,
-            repaired: true,
-            repair_steps: steps,
-        })
+        Some(repaired(&self.cvrp, routes, self.vehicles))
     }
 
     fn encode_solution(&self, solution: &Solution) -> Option<Vec<u8>> {
@@ -464,6 +477,13 @@ impl Decode for ClusterDecoder {
     }
     fn sense(&self) -> Sense {
         Sense::Minimize
+    }
+
+    fn picture(&self, d: &Decoded) -> Option<quboflow::compare::Picture> {
+        match &d.solution {
+            Solution::Routes(r) => crate::picture::routes(&self.cvrp, r),
+            _ => None,
+        }
     }
 
     fn decode(&self, x: &[u8]) -> Decoded {

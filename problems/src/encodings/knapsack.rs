@@ -186,6 +186,13 @@ impl Decode for KnapsackDecoder {
         Sense::Maximize
     }
 
+    fn picture(&self, d: &Decoded) -> Option<quboflow::compare::Picture> {
+        match &d.solution {
+            Solution::Items(items) => Some(crate::picture::knapsack(&self.k, items)),
+            _ => None,
+        }
+    }
+
     fn decode(&self, x: &[u8]) -> Decoded {
         let n = self.k.len();
         let items = &x[..n.min(x.len())];

@@ -12,6 +12,7 @@ pub mod facility;
 pub mod jobshop;
 pub mod knapsack;
 pub mod maxcut;
+pub mod pool;
 pub mod routes;
 pub mod tsp;
 

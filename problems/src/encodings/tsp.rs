@@ -151,6 +151,13 @@ impl Decode for TspDecoder {
         Sense::Minimize
     }
 
+    fn picture(&self, d: &Decoded) -> Option<quboflow::compare::Picture> {
+        match &d.solution {
+            Solution::Tour(t) => crate::picture::tour(&self.tsp, t, d.feasible),
+            _ => None,
+        }
+    }
+
     fn decode(&self, x: &[u8]) -> Decoded {
         let (at, viol) = self.positions(x);
         if !viol.is_empty() {

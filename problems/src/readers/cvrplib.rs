@@ -32,6 +32,9 @@ pub struct Cvrp {
     pub edge_weight_type: EdgeWeightType,
     /// Row-major `dimension × dimension` distances.
     pub distances: Vec<f64>,
+    /// Node coordinates when the distances came from them (for route maps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coords: Option<Vec<[f64; 3]>>,
 }
 
 impl Cvrp {
@@ -103,6 +106,7 @@ impl Cvrp {
             distance_limit: None,
             edge_weight_type: EdgeWeightType::Explicit,
             distances: flat,
+            coords: None,
         })
     }
 
@@ -139,7 +143,7 @@ impl Cvrp {
         {
             kind = EdgeWeightType::ExactEuc2d;
         }
-        let (distances, _) = read_distances(&s, n, kind)?;
+        let (distances, coords) = read_distances(&s, n, kind)?;
         let demands = read_demands(&s, n)?;
         let depot = read_depot(&s, n)?;
         if demands[depot] != 0.0 {
@@ -184,6 +188,7 @@ impl Cvrp {
             distance_limit,
             edge_weight_type: kind,
             distances,
+            coords,
         })
     }
 

@@ -38,6 +38,12 @@ pub trait Evaluate: Send + Sync {
     fn energy_of(&self, _objective: f64) -> Option<f64> {
         None
     }
+
+    /// A drawing of `sample`'s native solution (routes on the node coordinates, a fill
+    /// chart) for reports; `None` when the problem has none.
+    fn picture(&self, _sample: &[u8]) -> Option<super::Picture> {
+        None
+    }
 }
 
 impl Evaluate for Objective {

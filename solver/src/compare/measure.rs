@@ -47,6 +47,7 @@ pub(crate) fn measure_run(
         energies: a.energies,
         variational: variational(&ss.info.extra),
         execution: execution(&ss.info.extra),
+        decomposition: crate::solvers::Decomposition::from_extra(&ss.info.extra),
     };
     Ok((run, lowest, best_feasible))
 }
@@ -169,6 +170,14 @@ pub(crate) fn summarise(s: &mut SolverSummary, sense: Sense) {
     s.tts99_s = tts(p, t, 0.99);
     s.energy_mismatches = runs.iter().map(|r| r.energy_mismatches).sum();
     s.backend = sum_execution(runs);
+    s.decomposition = runs
+        .iter()
+        .filter_map(|r| r.decomposition.as_ref())
+        .fold(None, |sum, d| {
+            let mut sum: crate::solvers::Decomposition = sum.unwrap_or_default();
+            sum.add(d);
+            Some(sum)
+        });
     let vs: Vec<&Variational> = runs.iter().filter_map(|r| r.variational.as_ref()).collect();
     if let Some(first) = vs.first() {
         let avg = |f: &dyn Fn(&Variational) -> Option<f64>| {
@@ -238,6 +247,8 @@ pub(crate) fn empty_summary(label: &str, solver: &str) -> SolverSummary {
         variational: None,
         saving_vs_plan_percent: None,
         backend: None,
+        decomposition: None,
+        picture: None,
         runs: Vec::new(),
     }
 }

@@ -35,6 +35,7 @@ mod assess;
 mod evaluate;
 mod machine;
 mod measure;
+mod picture;
 mod record;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,6 +46,7 @@ pub use assess::{Assessment, BestFeasible, assess};
 pub use evaluate::{Evaluate, Evaluation, gap_percent};
 pub use machine::this_machine;
 pub use measure::{reaches, tts};
+pub use picture::{FillBin, FillItem, Picture, PicturePath};
 pub use record::{
     BaselineKind, BaselineResult, ComparisonReport, Execution, InstanceInfo, Machine,
     REPORT_FORMAT_VERSION, Reference, ReferenceKind, RunRecord, Settings, SolverSummary, Status,
@@ -260,6 +262,8 @@ impl Comparison {
         for (k, (label, solver)) in self.solvers.iter().enumerate() {
             let mut s = measure::empty_summary(label, solver.name());
             s.params = solver.params();
+            // The sample the picture shows: the best raw-feasible one, else the lowest energy.
+            let mut shown: Option<(bool, f64, Vec<u8>)> = None;
             for (r, &seed) in seeds.iter().enumerate() {
                 if self.cancel.load(Ordering::Relaxed) || self.abort.load(Ordering::Relaxed) {
                     interrupted = true;
@@ -274,8 +278,27 @@ impl Comparison {
                 if let Some(o) = &self.observer {
                     o.run_finished(label, r);
                 }
-                match outcome.map(|o| (o.run, o.params)) {
-                    Ok((mut run, params)) => {
+                match outcome.map(|o| (o.run, o.params, o.lowest_sample, o.best_feasible_sample)) {
+                    Ok((mut run, params, lowest, feasible)) => {
+                        let candidate = match (feasible, run.best_objective) {
+                            (Some(x), Some(obj)) => (true, obj, x),
+                            _ => (false, run.best_energy, lowest),
+                        };
+                        let better_shown = match &shown {
+                            None => true,
+                            Some((f, v, _)) => {
+                                (candidate.0 && !f)
+                                    || (candidate.0 == *f
+                                        && if candidate.0 {
+                                            evaluate::better(ev.sense(), candidate.1, *v)
+                                        } else {
+                                            candidate.1 < *v
+                                        })
+                            }
+                        };
+                        if better_shown {
+                            shown = Some(candidate);
+                        }
                         run.repeat = r;
                         if r == 0 {
                             s.params = params;
@@ -300,6 +323,7 @@ impl Comparison {
                     }
                 }
             }
+            s.picture = shown.and_then(|(_, _, x)| ev.picture(&x));
             summaries.push(s);
         }
         let reference = target

@@ -227,6 +227,9 @@ pub struct RunRecord {
     /// Remote execution, for solvers that record it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution: Option<Execution>,
+    /// What each part of a decomposition run contributed ([`crate::solvers::Hybrid`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decomposition: Option<crate::solvers::Decomposition>,
 }
 
 /// Everything measured for one solver.
@@ -284,6 +287,13 @@ pub struct SolverSummary {
     /// the "cost per optimisation"), for solvers that record it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backend: Option<Execution>,
+    /// Decomposition contributions summed over the runs, for [`crate::solvers::Hybrid`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decomposition: Option<crate::solvers::Decomposition>,
+    /// A drawing of the best solution over the runs (best raw-feasible, else lowest
+    /// energy), when the problem has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture: Option<super::Picture>,
     /// Every run.
     pub runs: Vec<RunRecord>,
 }

@@ -29,7 +29,7 @@ white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 dl.facts{display:grid;grid-template-columns:max-content auto;gap:2px 14px}\
 dl.facts dt{font-weight:600}.swatch{display:inline-block;width:10px;height:10px;\
 margin-right:6px;border-radius:2px}.notes li{margin:2px 0}.warn{color:#a40000}\
-figure{margin:1.5em 0}svg{max-width:100%;height:auto}";
+figure{margin:1.5em 0}svg{max-width:100%;height:auto}.maps{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:1em}figure.map figcaption{font-size:17px;font-weight:600;margin-bottom:4px}ul.legend{list-style:none;padding:0;font-size:15px}ul.legend li{margin:2px 0}";
 
 /// Click a header to sort by it; marks the page ready so tests can tell the script ran.
 const SCRIPT: &str = r#"(function () {
@@ -86,6 +86,7 @@ pub fn to_html(r: &ComparisonReport) -> String {
     ] {
         h.push_str(&format!("<figure id=\"{id}\">\n{svg}\n</figure>\n"));
     }
+    h.push_str(&super::maps::section(r));
     runs_table(r, &mut h);
     h.push_str(&format!("<script>{SCRIPT}</script>\n</body>\n</html>\n"));
     h

@@ -23,6 +23,7 @@
 
 mod charts;
 mod html;
+mod maps;
 mod table;
 
 use std::path::Path;
@@ -204,6 +205,11 @@ pub(crate) fn notes(r: &ComparisonReport) -> Vec<String> {
             ));
         }
     }
+    for s in &r.solvers {
+        if let Some(d) = &s.decomposition {
+            out.extend(d.lines().into_iter().map(|l| format!("{}: {l}", s.label)));
+        }
+    }
     for w in &r.warnings {
         out.push(format!("warning: {w}"));
     }
@@ -254,6 +260,14 @@ pub fn to_text(r: &ComparisonReport) -> String {
     for n in notes(r) {
         out.push_str(&n);
         out.push('\n');
+    }
+    for s in &r.solvers {
+        if let Some(p) = &s.picture {
+            out.push_str(&format!("\n{}: best solution\n", s.label));
+            for line in p.lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
     }
     out
 }

@@ -1,5 +1,6 @@
 //! Classical solvers: exhaustive enumeration, steepest descent, simulated annealing,
-//! parallel tempering, tabu search.
+//! parallel tempering, tabu search, and the decomposition solver that runs any of them on
+//! sub-problems.
 
 mod anneal;
 mod common;
@@ -7,6 +8,7 @@ mod constrained;
 pub mod descent;
 pub mod exact;
 mod fit;
+mod hybrid;
 mod move_set;
 mod moves;
 pub mod pt;
@@ -16,6 +18,7 @@ pub mod tabu;
 
 pub use descent::SteepestDescent;
 pub use exact::Exact;
+pub use hybrid::{Contribution, Decomposer, Decomposition, Hybrid};
 pub use move_set::Moves;
 pub use pt::ParallelTempering;
 pub use sa::SimulatedAnnealing;

@@ -35,6 +35,7 @@ from ._quboflow import __version__, get_num_threads
 from ._quboflow import set_num_threads as _set_num_threads
 from ._samplers import (
     ExactSolver,
+    HybridSampler,
     ParallelTemperingSampler,
     QAOASampler,
     Sampler,
@@ -78,6 +79,7 @@ __all__ = [
     "SteepestDescentSolver",
     "SimulatedAnnealingSampler",
     "TabuSampler",
+    "HybridSampler",
     "ParallelTemperingSampler",
     "QAOASampler",
     "Problem",

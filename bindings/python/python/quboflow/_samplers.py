@@ -29,6 +29,8 @@ def _jsonable(name: str, value: Any) -> Any:
         value = value.item()
     if isinstance(value, (list, tuple)):
         return [_jsonable(name, v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(name, v) for k, v in value.items()}
     if isinstance(value, float) and not math.isfinite(value):
         raise ModelError(f"invalid {name}: {value} is not a finite number")
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -331,6 +333,65 @@ class ParallelTemperingSampler(Sampler):
     }
 
 
+class HybridSampler(Sampler):
+    """Decomposition in the qbsolv / dwave-hybrid family: an outer tabu search on the whole
+    model, and sub-problems of ``sub_size`` variables (the rest clamped at the incumbent)
+    solved by other solvers in turn, QAOA among them.
+
+    ``info["extra"]`` says what each part contributed: per sub-solver the sub-problems it
+    solved, the answers accepted and the energy they removed (``contributions``), the same for
+    the outer search (``outer``), and each read's energies.
+
+    Keyword arguments (all optional):
+        sub_solver (str | list[str]): "exact" (default), "descent", "sa", "pt", "tabu",
+            "qaoa" or "qaoa@BACKEND"; several take sub-problems in turn.
+        sub_params (dict): the sub-solvers' parameters (each goes to those that take it),
+            e.g. ``{"p": 2, "max_evals": 50}``. Defaults keep sub-problems short: sa and pt
+            200 sweeps, tabu 10 restarts.
+        sub_size (int): variables per sub-problem. Default 16 (keep ≤ 20 for qaoa).
+        num_reads (int): independent reads. Default 1, or one per initial state.
+        outer_restarts (int): tabu phases per outer-search call; 0 runs the decomposition
+            alone. Default 4.
+        outer_timeout (float): seconds per outer-search call. Default a tenth of
+            ``time_limit``; none without one.
+        convergence (int): rounds in a row without a new best that end a read. Default 10.
+        max_iter (int): most rounds per read. Default none.
+        decomposer (str): "auto" (default), "energy-impact" or "structure".
+        moves (str): the outer search's move set: "auto", "single-flip" or "constrained".
+        initial_states, initial_states_generator: as :class:`SimulatedAnnealingSampler`.
+    """
+
+    _solver = "hybrid"
+    _keywords: ClassVar[dict[str, str | None]] = {
+        "sub_solver": "sub_solver",
+        "sub_params": None,
+        "sub_size": "sub_size",
+        "num_reads": "num_reads",
+        "outer_restarts": "outer_restarts",
+        "outer_timeout": "outer_timeout",
+        "convergence": "convergence",
+        "max_iter": "max_iter",
+        "decomposer": "decomposer",
+        "moves": "moves",
+        "initial_states": None,
+        "initial_states_generator": None,
+    }
+
+    def _special(self, model: Model, given: dict[str, Any], out: dict[str, Any]) -> None:
+        super()._special(model, given, out)
+        sub = given.get("sub_params")
+        if sub is not None:
+            if not isinstance(sub, Mapping):
+                raise ModelError(f"invalid sub_params: {sub!r}; give a dict of parameters")
+            out["sub_params"] = dict(sub)
+
+    def _translate(self, model: Model, given: dict[str, Any]) -> dict[str, Any]:
+        out = super()._translate(model, given)
+        if isinstance(out.get("sub_solver"), (list, tuple)):
+            out["sub_solver"] = [_name(v) for v in out["sub_solver"]]
+        return out
+
+
 class SteepestDescentSolver(Sampler):
     """Multi-start steepest descent, as dwave-samplers' ``SteepestDescentSolver``.
 
@@ -460,6 +521,7 @@ SAMPLERS: dict[str, type[Sampler]] = {
         ParallelTemperingSampler,
         TabuSampler,
         QAOASampler,
+        HybridSampler,
     )
 }
 
@@ -471,5 +533,6 @@ __all__ = [
     "TabuSampler",
     "ParallelTemperingSampler",
     "QAOASampler",
+    "HybridSampler",
     "SAMPLERS",
 ]

@@ -23,6 +23,7 @@ __all__ = [
     "TabuSampler",
     "ParallelTemperingSampler",
     "QAOASampler",
+    "HybridSampler",
 ]
 
 
@@ -78,3 +79,8 @@ class ParallelTemperingSampler(_DimodSampler):
 class QAOASampler(_DimodSampler):
     __doc__ = _samplers.QAOASampler.__doc__
     _base = _samplers.QAOASampler
+
+
+class HybridSampler(_DimodSampler):
+    __doc__ = _samplers.HybridSampler.__doc__
+    _base = _samplers.HybridSampler
