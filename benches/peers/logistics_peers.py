@@ -60,8 +60,10 @@ def pyvrp_routes(path: Path, seconds: float, seed: int):
 
     inst = pyvrp.read(str(path), round_func="round")
     res = pyvrp.solve(inst, stop=MaxRuntime(seconds), seed=seed, display=False)
-    # PyVRP numbers clients 1..n after the depot 0, as the file's nodes 2..n+1.
-    return [list(r.visits()) for r in res.best.routes()], res.is_feasible()
+    # A route lists its scheduled activities, depots included; a client activity's idx counts
+    # clients from 0, so its location (the file's node order, depot first) is idx + 1.
+    routes = [[a.idx + inst.num_depots for a in r if a.is_client()] for r in res.best.routes()]
+    return routes, res.is_feasible(), float(res.best.distance())
 
 
 def routing_cvrp(a) -> None:
@@ -74,7 +76,7 @@ def routing_cvrp(a) -> None:
 
         with open(opt_csv) as f:
             for r in csv.DictReader(f):
-                optimum[r.get("instance") or r.get("name")] = float(r.get("optimal_value") or r.get("optimum") or "nan")
+                optimum[r["instance"]] = float(r["optimal_cost"])
     print(f"{'instance':<14} {'quboflow':>9} {'PyVRP':>9} {'vs PyVRP %':>10} {'optimum':>9} {'gap %':>7} feasible")
     gaps, rel = [], []
     for f in files:
@@ -93,8 +95,10 @@ def routing_cvrp(a) -> None:
             sorted(c for r in routes for c in r) == list(range(1, len(demand)))
             and all(demand[r].sum() <= inst["capacity"] for r in routes)
         )
-        peer, peer_ok = pyvrp_routes(f, a.peer_time, a.seed)
+        peer, peer_ok, claimed = pyvrp_routes(f, a.peer_time, a.seed)
         theirs = route_cost(dist, peer)
+        if not peer_ok or abs(theirs - claimed) > 1e-6:
+            print(f"  warning: PyVRP feasible={peer_ok}, its distance {claimed} vs recomputed {theirs}")
         opt = optimum.get(f.stem, math.nan)
         gap = 100 * (ours - opt) / opt if opt == opt else math.nan
         vs = 100 * (ours - theirs) / theirs
@@ -107,16 +111,33 @@ def routing_cvrp(a) -> None:
     print(f"mean cost against PyVRP {np.mean(rel):+.3f} % (max {max(rel):+.3f} %) over {len(rel)}")
 
 
+def tsp_distances(path: Path) -> np.ndarray:
+    """The file's distances by TSPLIB's rules: nint for EUC_2D (vrplib leaves them
+    unrounded), pseudo-Euclidean for ATT (which vrplib does not know), vrplib's otherwise."""
+    import vrplib
+
+    inst = vrplib.read_instance(str(path), compute_edge_weights=False)
+    kind = inst.get("edge_weight_type")
+    if kind in ("ATT", "EUC_2D"):
+        c = np.asarray(inst["node_coord"], dtype=float)
+        sq = ((c[:, None, :] - c[None, :, :]) ** 2).sum(-1)
+        if kind == "EUC_2D":  # TSPLIB's nint of the Euclidean distance
+            return np.floor(np.sqrt(sq) + 0.5)
+        r = np.sqrt(sq / 10.0)
+        t = np.floor(r + 0.5)
+        return np.where(t < r, t + 1, t)
+    return np.asarray(vrplib.read_instance(str(path))["edge_weight"], dtype=float)
+
+
 def routing_tsp(a) -> None:
     import csv
 
     import elkai
-    import vrplib
 
     header(f"TSP through the position QUBO ({a.solver}, {a.time} s) vs LKH (elkai)")
     names = a.files or ["att48", "eil51", "berlin52", "eil76", "pr76", "kroA100", "kroC100", "kroD100", "lin105"]
     with open(data_dir() / "tsplib" / "optimal_values.csv") as f:
-        opt = {r["instance"]: float(r["optimal_value"]) for r in csv.DictReader(f)}
+        opt = {r["instance"]: float(r["optimal_length"]) for r in csv.DictReader(f)}
     print(f"{'instance':<10} {'quboflow':>9} {'gap %':>7} {'LKH':>9} {'gap %':>7}")
     gaps = []
     for name in names:
@@ -124,8 +145,7 @@ def routing_tsp(a) -> None:
         doc = quboflow_json(["solve", str(path), "--solver", a.solver, "--time-limit", str(a.time),
                              "--seed", str(a.seed)], a.threads)
         tour = [c - 1 for c in doc["best"]["solution"]["tour"]]
-        inst = vrplib.read_instance(str(path))
-        dist = np.asarray(inst["edge_weight"], dtype=float)
+        dist = tsp_distances(path)
         ours = float(sum(dist[u, v] for u, v in zip(tour, tour[1:] + tour[:1])))
         lkh_tour = elkai.DistanceMatrix(dist.astype(int).tolist()).solve_tsp()
         lkh = float(sum(dist[u, v] for u, v in zip(lkh_tour, lkh_tour[1:])))
@@ -158,12 +178,12 @@ def hybrid_dwave(a) -> None:
     header(f"quboflow hybrid vs dwave-hybrid (energy impact + tabu sub-sampler), {a.time} s each")
     bqp = bqp_best_known()
     gset = gset_best_known()
-    files = a.files or [*(f"bqp/bqp1000_{k}.txt" for k in range(1, 11)), "gset/G22", "gset/G55"]
+    files = a.files or [*(f"bqp/bqp1000_{k}.txt" for k in range(1, 11)), "gset/G22.txt", "gset/G55.txt"]
     ours_gaps, theirs_gaps = [], []
     for rel in files:
         path = data_dir() / rel
         inst = Instance(path)
-        best = bqp.get(path.name) if inst.kind == "bqp" else gset.get(path.name)
+        best = bqp.get(path.name) if inst.kind == "bqp" else gset.get(path.stem)
         doc = quboflow_json(
             ["solve", str(path), "--solver", "hybrid", "--sub-solver", a.sub_solver, "--sub-size", str(a.sub_size),
              "--time-limit", str(a.time), "--convergence", "1000000", "--seed", str(a.seed)], a.threads)

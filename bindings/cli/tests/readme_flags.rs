@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use common::{bin, repo};
 
-const SUBCOMMANDS: [&str; 12] = [
+const SUBCOMMANDS: [&str; 13] = [
     "info",
     "convert",
     "encode",
@@ -21,6 +21,7 @@ const SUBCOMMANDS: [&str; 12] = [
     "suite list",
     "suite report",
     "suite verify",
+    "generate cvrp",
 ];
 
 /// Flags the README uses for other programs: cargo (`--release`, `--bench`, `--bin`) and the
@@ -85,10 +86,13 @@ fn every_help_flag_is_in_the_readme_and_the_reverse() {
     let mut all = BTreeSet::new();
     for sub in SUBCOMMANDS {
         let flags = help_flags(sub);
-        // Every command that reads one model file takes --format (the emulator reads none,
-        // suites name their own).
+        // Every command that reads one model file takes --format (the emulator and the
+        // generator read none, suites name their own).
         assert!(
-            sub == "ionq-emulator" || sub.starts_with("suite") || flags.contains("--format"),
+            sub == "ionq-emulator"
+                || sub.starts_with("suite")
+                || sub.starts_with("generate")
+                || flags.contains("--format"),
             "{sub}: {flags:?}"
         );
         assert!(flags.contains("--quiet"), "{sub}: {flags:?}");

@@ -84,16 +84,19 @@ impl NativeInstance {
         })
     }
 
-    /// A CVRP from a distance matrix, demands per node, capacity and depot index.
+    /// A CVRP from a distance matrix, demands per node, capacity and depot index; the node
+    /// coordinates, when given, are for route maps.
     #[staticmethod]
+    #[pyo3(signature = (name, distances, demands, capacity, depot, coords=None))]
     fn cvrp(
         name: &str,
         distances: PyReadonlyArray2<'_, f64>,
         demands: PyReadonlyArray1<'_, f64>,
         capacity: f64,
         depot: usize,
+        coords: Option<PyReadonlyArray2<'_, f64>>,
     ) -> PyResult<Self> {
-        let c = Cvrp::from_matrix(
+        let mut c = Cvrp::from_matrix(
             name,
             rows(&distances),
             demands.as_array().to_vec(),
@@ -101,6 +104,9 @@ impl NativeInstance {
             depot,
         )
         .py_err()?;
+        if let Some(xy) = coords {
+            c.coords = Some(xyz(&xy, c.dimension)?);
+        }
         Ok(NativeInstance {
             inner: Instance::Cvrp(c),
         })

@@ -7,6 +7,7 @@ import json
 import pickle
 import subprocess
 
+import numpy as np
 import pytest
 
 import quboflow as qf
@@ -98,3 +99,21 @@ def test_routing_reports_carry_the_classical_baseline_and_the_plan(testdata, tmp
     assert qf.compare(testdata / "petersen.gset", ["sa"], repeats=1, seed=1).data["baselines"] == []
     with pytest.raises(qf.exceptions.ModelError, match="plan"):
         qf.compare(testdata / "petersen.gset", ["sa"], repeats=1, seed=1, baseline=plan)
+
+
+def test_reports_draw_each_solvers_best_routes_on_the_coordinates():
+    rng = np.random.default_rng(4)
+    xy = rng.integers(0, 1000, size=(13, 2)).astype(float)
+    cvrp = qf.Cvrp.from_arrays(xy, [0, *rng.integers(1, 10, size=12)], capacity=25, rounding="nint")
+    enc = cvrp.encode(encoding="cvrp-route-pool")
+    report = qf.compare(enc, [("tabu", {"timeout": 200}), ("hybrid", {"sub_size": 12})], repeats=1, seed=1)
+    for s in report.data["solvers"]:
+        pic = s["picture"]
+        assert pic["kind"] == "routes" and pic["depot"] == 0
+        assert sorted(i for p in pic["paths"] for i in p["points"][1:]) == list(range(1, 13))
+        assert np.allclose(pic["points"], xy)
+    html = report.to_html()
+    assert "<h2>Solutions</h2>" in html and html.count('class="depot"') == 2
+    # The decomposition reports what its sub-solver contributed.
+    hybrid = report.data["solvers"][1]
+    assert hybrid["decomposition"]["parts"][0]["solver"] == "exact"

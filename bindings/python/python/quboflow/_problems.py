@@ -200,12 +200,13 @@ class Cvrp(_InstanceProblem):
                     rounding: str = "none", distances: Any = None) -> Cvrp:
         """Nodes at ``coords`` (n × 2; or give ``distances``, n × n) with ``demands``; node
         ``depot`` (index) is the depot."""
+        xy = None if coords is None else np.ascontiguousarray(np.asarray(coords, dtype=np.float64))
         if distances is None:
-            d = _euclidean(np.asarray(coords, dtype=np.float64), rounding)
+            d = _euclidean(xy, rounding)
         else:
             d = np.asarray(distances, dtype=np.float64)
         dem = np.ascontiguousarray(np.asarray(demands, dtype=np.float64).reshape(-1))
-        native = _native.NativeInstance.cvrp(name, np.ascontiguousarray(d), dem, float(capacity), int(depot))
+        native = _native.NativeInstance.cvrp(name, np.ascontiguousarray(d), dem, float(capacity), int(depot), xy)
         return cls(native, labels or list(range(len(dem))))
 
     @property

@@ -112,6 +112,7 @@ class NativeInstance:
         demands: npt.NDArray[np.float64],
         capacity: float,
         depot: int,
+        coords: npt.NDArray[np.float64] | None = None,
     ) -> NativeInstance: ...
     @staticmethod
     def knapsack(

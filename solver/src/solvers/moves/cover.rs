@@ -17,13 +17,21 @@ use super::Move;
 /// (2¹⁵ submasks); random moves still reach them.
 const MAX_UNION: u32 = 16;
 
+/// A set of elements as a bit mask: up to 128 elements, so CVRP pools of instances up to 128
+/// customers (CVRPLIB's A, B, E, P sets and X-n129, generated 100-customer instances) keep
+/// their exchange moves. Two-word masks cost no more here than one: moves touch the masks of
+/// one or two chosen sets, not of every variable.
+type Set = u128;
+/// Elements a [`Set`] holds.
+const MAX_ELEMENTS: usize = Set::BITS as usize;
+
 /// The sets of a set-partitioning model, as element bit masks.
 #[derive(Debug, Clone)]
 pub(super) struct Cover {
     /// Per variable: the elements of its set (0 for variables outside the rows).
-    pub(super) mask: Vec<u64>,
+    pub(super) mask: Vec<Set>,
     /// A variable for each set (the first one when sets repeat).
-    by_mask: HashMap<u64, usize>,
+    by_mask: HashMap<Set, usize>,
     /// Per element: the variables containing it.
     rows: Vec<Vec<usize>>,
     /// Per element: the variable whose set is that element alone.
@@ -31,14 +39,14 @@ pub(super) struct Cover {
 }
 
 impl Cover {
-    /// Indexes `rows`, or `None` when the move space cannot use them: more than 64 elements,
+    /// Indexes `rows`, or `None` when the move space cannot use them: more than 128 elements,
     /// or an element without a set of its own (then a partial cover cannot always be
     /// completed, and feasible start states are not guaranteed).
     pub(super) fn new(rows: &[Vec<usize>], n: usize) -> Option<Cover> {
-        if rows.is_empty() || rows.len() > 64 {
+        if rows.is_empty() || rows.len() > MAX_ELEMENTS {
             return None;
         }
-        let mut mask = vec![0u64; n];
+        let mut mask: Vec<Set> = vec![0; n];
         for (e, row) in rows.iter().enumerate() {
             for &v in row {
                 mask[v] |= 1 << e;
@@ -51,7 +59,7 @@ impl Cover {
             }
         }
         let single = (0..rows.len())
-            .map(|e| by_mask.get(&(1u64 << e)).copied())
+            .map(|e| by_mask.get(&((1 as Set) << e)).copied())
             .collect::<Option<Vec<usize>>>()?;
         Some(Cover {
             mask,
@@ -69,7 +77,7 @@ impl Cover {
     /// Adds sets to `x` until every element not in `covered` is covered once: elements in
     /// random order, each by a random set of uncovered elements containing it (a few tries),
     /// else by its own singleton set.
-    pub(super) fn complete(&self, x: &mut [u8], mut covered: u64, rng: &mut Xoshiro256PlusPlus) {
+    pub(super) fn complete(&self, x: &mut [u8], mut covered: Set, rng: &mut Xoshiro256PlusPlus) {
         let mut order: Vec<usize> = (0..self.rows.len()).collect();
         super::shuffle(&mut order, rng);
         for e in order {
@@ -93,7 +101,7 @@ impl Cover {
             .filter(|&v| self.mask[v] != 0 && x[v] == 1)
             .collect();
         super::shuffle(&mut chosen, rng);
-        let mut covered = 0u64;
+        let mut covered: Set = 0;
         for v in chosen {
             if self.mask[v] & covered == 0 {
                 covered |= self.mask[v];
@@ -106,7 +114,7 @@ impl Cover {
 
     /// Writes into `mv` the exchange replacing chosen `a` (and `b`) by the set `s` and the
     /// rest of their union; false when a set is not a variable or nothing would change.
-    fn exchange(&self, a: usize, b: Option<usize>, s: u64, mv: &mut Move) -> bool {
+    fn exchange(&self, a: usize, b: Option<usize>, s: Set, mv: &mut Move) -> bool {
         let union = self.mask[a] | b.map_or(0, |b| self.mask[b]);
         let rest = union & !s;
         let Some(&vs) = self.by_mask.get(&s) else {
@@ -154,7 +162,7 @@ impl Cover {
         let s = if b.is_some() && rng.random_range(0..4u8) == 0 {
             union
         } else {
-            rng.random::<u64>() & union
+            rng.random::<Set>() & union
         };
         s != 0 && self.exchange(a, b, s, mv)
     }
