@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 use common::{bin, repo, tmp};
 use serde_json::Value;
 
-/// A suite over the bundled examples, written beside copies of them.
+/// A suite over the bundled examples, written beside copies of them, in a folder of its own:
+/// tests run in parallel, and a copy rewritten while another test reads it is a torn file.
 fn suite_file(name: &str, body: &str) -> PathBuf {
-    let path = tmp("suite", name);
+    let path = tmp(&format!("suite-{name}"), name);
     let dir = path.parent().unwrap();
     for f in [
         "burma14_first5.tsp",
