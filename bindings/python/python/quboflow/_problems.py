@@ -202,6 +202,8 @@ class Cvrp(_InstanceProblem):
         ``depot`` (index) is the depot."""
         xy = None if coords is None else np.ascontiguousarray(np.asarray(coords, dtype=np.float64))
         if distances is None:
+            if xy is None:
+                raise ModelError("give the node coordinates or a distance matrix")
             d = _euclidean(xy, rounding)
         else:
             d = np.asarray(distances, dtype=np.float64)
