@@ -30,6 +30,10 @@ pub(crate) fn colour_hex(k: usize) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
+/// Tick labels and axis titles: 15 px, readable at the page's default size (plotters'
+/// default is 12).
+const LABELS: (&str, u32) = ("sans-serif", 15);
+
 /// Runs `draw` on a fresh SVG canvas; a drawing error becomes a note in the SVG instead of a
 /// missing chart.
 fn svg(
@@ -87,12 +91,14 @@ pub(crate) fn energy_distribution(r: &ComparisonReport) -> String {
         let mut chart = ChartBuilder::on(root)
             .caption("Energy of every read (lower is better)", ("sans-serif", 18))
             .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(90)
+            .x_label_area_size(46)
+            .y_label_area_size(120)
             .build_cartesian_2d(lo..hi, -0.5..(n - 0.5))
             .map_err(err)?;
         chart
             .configure_mesh()
+            .label_style(LABELS)
+            .axis_desc_style(LABELS)
             .disable_y_mesh()
             .y_labels(rows.len().max(1))
             .y_label_formatter(&|y| {
@@ -156,12 +162,14 @@ pub(crate) fn gap_bars(r: &ComparisonReport) -> String {
                 ("sans-serif", 18),
             )
             .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(60)
+            .x_label_area_size(46)
+            .y_label_area_size(72)
             .build_cartesian_2d(-0.5..(n as f64 - 0.5), (bottom * 1.1)..top)
             .map_err(err)?;
         chart
             .configure_mesh()
+            .label_style(LABELS)
+            .axis_desc_style(LABELS)
             .disable_x_mesh()
             .x_labels(n)
             .x_label_formatter(&|x| {
@@ -255,12 +263,14 @@ pub(crate) fn quality_vs_time(r: &ComparisonReport) -> String {
             let mut chart = ChartBuilder::on(root)
                 .caption(caption.0, caption.1)
                 .margin(12)
-                .x_label_area_size(36)
-                .y_label_area_size(60)
+                .x_label_area_size(46)
+                .y_label_area_size(72)
                 .build_cartesian_2d((t0 / 2.0..t1 * 2.0).log_scale(), g0..g1)
                 .map_err(err)?;
             chart
                 .configure_mesh()
+                .label_style(LABELS)
+                .axis_desc_style(LABELS)
                 .x_desc("wall time per run, s (log)")
                 .y_desc("gap %")
                 .draw()
@@ -270,12 +280,14 @@ pub(crate) fn quality_vs_time(r: &ComparisonReport) -> String {
             let mut chart = ChartBuilder::on(root)
                 .caption(caption.0, caption.1)
                 .margin(12)
-                .x_label_area_size(36)
-                .y_label_area_size(60)
+                .x_label_area_size(46)
+                .y_label_area_size(72)
                 .build_cartesian_2d(0.0..t1 * 1.1, g0..g1)
                 .map_err(err)?;
             chart
                 .configure_mesh()
+                .label_style(LABELS)
+                .axis_desc_style(LABELS)
                 .x_desc("wall time per run, s")
                 .y_desc("gap %")
                 .draw()
