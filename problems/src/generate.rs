@@ -26,10 +26,11 @@ use crate::readers::distance::{EdgeWeightType, coordinate_distance};
 /// # Ok::<(), quboflow_problems::Error>(())
 /// ```
 pub fn random_cvrp(customers: usize, routes: usize, seed: u64) -> Result<Cvrp> {
-    if customers == 0 || customers > 100_000 {
+    // The full distance matrix is built: 5000 customers is 200 MB of it.
+    if customers == 0 || customers > 5_000 {
         return Err(invalid(
             "customers",
-            format!("{customers}: give 1 to 100000 customers"),
+            format!("{customers}: give 1 to 5000 customers"),
         ));
     }
     if routes == 0 || routes > customers {

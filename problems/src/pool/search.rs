@@ -92,7 +92,10 @@ pub fn pool_search(
     select: &mut Select<'_>,
 ) -> Result<PoolSearch> {
     let start = Instant::now();
-    let rounds = opts.rounds.max(1);
+    // At most one round per millisecond of the budget (and a count a u32 divides by).
+    let rounds = opts
+        .rounds
+        .clamp(1, opts.time_limit.as_millis().clamp(1, 100_000) as usize);
     let slice = opts.time_limit / rounds as u32;
     let share = opts.grow_share.clamp(0.0, 1.0);
     let mut pool = RoutePool::build(cvrp, &opts.pool, Some(start + slice.mul_f64(share)));

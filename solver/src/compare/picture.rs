@@ -83,12 +83,11 @@ impl Picture {
             Picture::Routes { labels, paths, .. } => paths
                 .iter()
                 .map(|p| {
-                    let mut names: Vec<&str> =
-                        p.points.iter().map(|&i| labels[i].as_str()).collect();
+                    let mut names: Vec<&str> = p.points.iter().map(|&i| name(labels, i)).collect();
                     if p.closed
                         && let Some(&first) = p.points.first()
                     {
-                        names.push(labels[first].as_str());
+                        names.push(name(labels, first));
                     }
                     format!(
                         "{}{}: {}",
@@ -118,4 +117,9 @@ impl Picture {
                 .collect(),
         }
     }
+}
+
+/// A point's label; "?" for an index a picture read back from an edited report lacks.
+fn name(labels: &[String], i: usize) -> &str {
+    labels.get(i).map_or("?", String::as_str)
 }

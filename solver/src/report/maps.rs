@@ -97,6 +97,7 @@ fn routes_svg(
         let mut pts: Vec<String> = path
             .points
             .iter()
+            .filter(|&&i| i < points.len())
             .map(|&i| {
                 let (x, y) = at(i);
                 format!("{x:.1},{y:.1}")
@@ -122,6 +123,7 @@ fn routes_svg(
         );
         if !path.feasible
             && let Some(&i) = path.points.get(path.points.len() / 2)
+            && i < points.len()
         {
             let (x, y) = at(i);
             let _ = writeln!(
